@@ -1,0 +1,1 @@
+"""The HTTP API and chat page over the shared rag Pipeline."""

@@ -1,0 +1,1 @@
+"""The eval set and its runner."""

@@ -1,0 +1,324 @@
+"""The extractive answerer: evidence sentences, the short answer, abstention and citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag import extract
+from rag.embedding import Embedder
+from rag.extract import Candidate
+from rag.models import Citation, Passage
+from rag.question import SYNONYMS, Question, negated
+from rag.retrieval import CorpusIndex
+from rag.text import NUMBER_PATTERN, Sentence, content_terms, fold, number_value, split_sentences, stem
+
+NOT_IN_CORPUS = "The corpus does not say."
+CONTEXT_WEIGHT = 0.6  # a term found only in the title or the previous sentence counts for less
+MIN_SIMILARITY = 0.2
+NAMED_KINDS = ("person", "place", "organisation")
+_PRESENT = re.compile(r"\b(is|are|has|have|does|do|currently|now|still|so far)\b", re.I)
+
+
+@dataclass
+class Evidence:
+    sentence: Sentence
+    passage: Passage
+    rank: int
+    coverage: float
+    uncovered: list[str]
+    similarity: float = 0.0
+    candidates: list[Candidate] = field(default_factory=list)
+    best: Candidate | None = None
+    question_terms: tuple[str, ...] = ()
+
+    @property
+    def is_headline(self) -> bool:
+        return self.sentence.text == self.passage.chunk.title
+
+    @property
+    def score(self) -> float:
+        # A headline restates the article; the body sentence is the better quote.
+        penalty = 0.5 if self.is_headline else 0.0
+        local = 0.25 * min(2, self.best_local) if self.best else 0.0
+        return self.coverage + self.similarity + local + 0.05 / (1 + self.rank) - penalty
+
+    @property
+    def best_local(self) -> int:
+        return _local_matches(self.best, self.sentence.text, self.question_terms) if self.best else 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: set[str]
+    common_words: set[str]
+
+
+@dataclass(frozen=True)
+class Draft:
+    answer: str
+    answered: bool
+    citations: list[Citation]
+
+
+class ExtractiveAnswerer:
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._lexicons: dict[tuple[tuple[str, str], ...], Lexicon] = {}
+
+    def answer(self, question: Question, passages: list[Passage], corpus: CorpusIndex) -> Draft:
+        evidence = self._gather(question, passages, corpus)
+        if not evidence:
+            return Draft(NOT_IN_CORPUS, False, [])
+        missing = [t for t in question.terms if t not in corpus.document_frequency and not _synonym_known(t, corpus)]
+        if not _tolerable(missing, question):
+            return self._abstain(question, evidence, missing)
+        supported = [e for e in evidence if _tolerable(e.uncovered, question) and e.similarity >= MIN_SIMILARITY]
+        lexicon = self._lexicon(corpus)
+        for item in supported:
+            item.candidates = _candidates(question, item.sentence.text, lexicon)
+            item.best = _pick(question, item)
+        usable = [e for e in supported if e.best or question.kind in ("yesno", "description")]
+        if not usable:
+            return self._abstain(question, evidence, [])
+        return self._compose(question, sorted(usable, key=lambda e: -e.score), corpus)
+
+    def _gather(self, question: Question, passages: list[Passage], corpus: CorpusIndex) -> list[Evidence]:
+        seen: set[tuple[str, int]] = set()
+        evidence: list[Evidence] = []
+        for rank, passage in enumerate(passages):
+            title_terms = set(content_terms(passage.chunk.title))
+            for sentence in split_sentences(passage.chunk.text, offset=passage.chunk.start):
+                key = (passage.chunk.doc_id, sentence.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                terms = set(content_terms(sentence.text))
+                coverage, uncovered = _coverage(question.terms, terms, title_terms, corpus)
+                evidence.append(Evidence(sentence, passage, rank, coverage, uncovered, question_terms=question.terms))
+        if evidence:
+            vectors = self._embedder.embed([question.text] + [e.sentence.text for e in evidence])
+            similarities = np.asarray(vectors[1:] @ vectors[0])
+            for item, similarity in zip(evidence, similarities, strict=True):
+                item.similarity = float(similarity)
+        return evidence
+
+    def _lexicon(self, corpus: CorpusIndex) -> Lexicon:
+        if corpus.fingerprint not in self._lexicons:
+            texts = [c.text for c in corpus.chunks]
+            common = {w for text in texts for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
+            self._lexicons = {corpus.fingerprint: Lexicon(extract.known_place_names(texts), common)}
+        return self._lexicons[corpus.fingerprint]
+
+    def _abstain(self, question: Question, evidence: list[Evidence], missing: list[str]) -> Draft:
+        reason = f" No article mentions {', '.join(repr(t) for t in missing)}." if missing else ""
+        closest: list[Evidence] = []
+        for item in sorted(evidence, key=lambda e: -e.score):
+            if all(item.passage.chunk.chunk_id != c.passage.chunk.chunk_id for c in closest):
+                closest.append(item)
+        return Draft(NOT_IN_CORPUS + reason, False, [_cite(i + 1, e) for i, e in enumerate(closest[:3])])
+
+    def _compose(self, question: Question, usable: list[Evidence], corpus: CorpusIndex) -> Draft:
+        accounts = _accounts_by_document(usable)
+        lead = accounts[0]
+        agreeing = [e for e in accounts if e is not lead and _value(e) == _value(lead)]
+        differing: list[Evidence] = []
+        if question.kind in ("count", "date"):
+            differing = [e for e in accounts if _value(e) != _value(lead)]
+            # Articles that disagree on a fact: the newest dated account leads.
+            if differing and all(e.passage.chunk.date for e in accounts):
+                lead = max(accounts, key=lambda e: e.passage.chunk.date or "")
+                differing = [e for e in accounts if _value(e) != _value(lead)]
+            differing = differing[:1]
+        cited = [lead, *agreeing, *differing]
+        citations = [_cite(i + 1, e) for i, e in enumerate(cited)]
+        refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(agreeing)])
+        text = f"{_finish(_phrase(question, lead) + _as_of(question, lead))} {refs}"
+        if differing:
+            other = differing[0]
+            when = f" ({other.passage.chunk.date})" if other.passage.chunk.date else ""
+            text += (
+                f" The articles differ; this is the newest account. \u201c{other.passage.chunk.title}\u201d{when}"
+                f" says: {_finish(_phrase(question, other))} [{len(citations)}]"
+            )
+        if not is_grounded(text, citations):
+            return self._abstain(question, usable, [])
+        return Draft(text, True, citations)
+
+
+def _tolerable(uncovered: list[str], question: Question) -> bool:
+    """One unsupported term may be a loose verb ('face'), never a name, and not in a short question."""
+    if not uncovered:
+        return True
+    names = {stem(fold(word)) for word in re.findall(r"\b[A-Z\u00c0-\u00de][\w-]+", question.text[1:])}
+    return len(uncovered) == 1 and len(question.terms) >= 3 and uncovered[0] not in names
+
+
+def _finish(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "\u201d", '"')) else text + "."
+
+
+def _accounts_by_document(usable: list[Evidence]) -> list[Evidence]:
+    """The best evidence of each document that is nearly as strong as the best overall."""
+    found: dict[str, Evidence] = {}
+    for item in usable:
+        doc_id = item.passage.chunk.doc_id
+        if doc_id not in found and item.score >= 0.85 * usable[0].score:
+            found[doc_id] = item
+    return list(found.values())
+
+
+def _coverage(
+    terms: tuple[str, ...], sentence_terms: set[str], context_terms: set[str], corpus: CorpusIndex
+) -> tuple[float, list[str]]:
+    total = covered = 0.0
+    uncovered = []
+    for term in terms:
+        weight = corpus.idf(term)
+        total += weight
+        if _covers(term, sentence_terms):
+            covered += weight
+        elif _covers(term, context_terms):
+            covered += CONTEXT_WEIGHT * weight
+        else:
+            uncovered.append(term)
+    return (covered / total if total else 0.0), uncovered
+
+
+def _covers(term: str, terms: set[str]) -> bool:
+    if term in terms or SYNONYMS.get(term, frozenset()) & terms:
+        return True
+    return len(term) >= 7 and any(len(t) >= 7 and t[:7] == term[:7] for t in terms)
+
+
+def _synonym_known(term: str, corpus: CorpusIndex) -> bool:
+    return any(s in corpus.document_frequency for s in SYNONYMS.get(term, ()))
+
+
+def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Candidate]:
+    kind = question.kind
+    if kind == "count":
+        found = extract.counts(sentence, wants_times=bool(re.search(r"\btimes?\b", fold(question.text))))
+    elif kind == "date":
+        found = extract.dates(sentence)
+    elif kind == "person":
+        found = extract.people(sentence, lexicon.places, lexicon.common_words)
+    elif kind == "place":
+        found = extract.places(sentence, lexicon.places)
+    elif kind == "organisation":
+        found = extract.organisations(sentence)
+    elif kind == "list":
+        found = extract.enumerations(sentence)
+    else:
+        return []
+    asked = fold(question.text)
+    # The answer is what the question does not already name ("which ministry" may name a ministry).
+    kind_word = re.search(r"\b(?:which|what)\s+(\w+)", asked)
+    terms = tuple(t for t in question.terms if not kind_word or t != stem(kind_word.group(1)))
+    return [c for c in found if not _named_in_question(c, asked, terms)]
+
+
+def _named_in_question(candidate: Candidate, asked: str, terms: tuple[str, ...]) -> bool:
+    if fold(candidate.text) in asked:
+        return True
+    words = set(content_terms(candidate.text))
+    if candidate.value.isdigit():
+        return False
+    return bool(words & (set(terms) | {w for t in terms for w in SYNONYMS.get(t, ())}))
+
+
+def _pick(question: Question, item: Evidence) -> Candidate | None:
+    """The candidate tied to the question's words: one of them must stand close by."""
+    text = fold(item.sentence.text)
+    anchors = [m.start() for t in question.terms for m in re.finditer(re.escape(t[:5]), text)] or [0]
+
+    def rank(candidate: Candidate) -> float:
+        distance = min(abs(candidate.start - a) for a in anchors) / 40
+        bonus = 2.0 * _local_matches(candidate, item.sentence.text, question.terms)
+        if question.kind == "date":
+            bonus += extract.date_specificity(candidate)
+        return bonus - distance
+
+    tied = [c for c in item.candidates if _local_matches(c, item.sentence.text, question.terms)]
+    return max(tied, key=rank) if tied else None
+
+
+def _local_matches(candidate: Candidate, sentence: str, terms: tuple[str, ...], window: int = 7) -> int:
+    """Question terms among the words right around the candidate."""
+    before = re.findall(r"\S+", sentence[: candidate.start])[-window:]
+    after = re.findall(r"\S+", sentence[candidate.start + len(candidate.text) :])[:window]
+    nearby = set(content_terms(" ".join([*before, candidate.text, *after])))
+    own = set() if candidate.value.isdigit() else set(content_terms(candidate.text))
+    return sum(1 for t in terms if _covers(t, nearby) and t not in own)
+
+
+def _value(item: Evidence) -> str:
+    return item.best.value if item.best else fold(item.sentence.text)
+
+
+def _phrase(question: Question, item: Evidence) -> str:
+    if question.kind == "yesno":
+        return "No." if negated(item.sentence.text) != negated(question.text) else "Yes."
+    if question.kind == "description" or item.best is None:
+        return item.sentence.text
+    if question.kind in ("place", "person") and _asks_plural(question):
+        phrase = " and ".join(dict.fromkeys(c.phrase for c in _coordinated(item.best, item)))
+    else:
+        phrase = item.best.phrase
+    return phrase[0].upper() + phrase[1:]
+
+
+def _coordinated(best: Candidate, item: Evidence) -> list[Candidate]:
+    """The best candidate and those joined to it by commas or 'and' ("Venezuela and Brazil")."""
+    group = [best]
+    for candidate in sorted(item.candidates, key=lambda c: c.start):
+        if candidate.start <= best.start:
+            continue
+        gap = item.sentence.text[group[-1].start + len(group[-1].text) : candidate.start]
+        if re.fullmatch(r",?\s*(and\s+)?|,\s*", gap):
+            group.append(candidate)
+    return group
+
+
+def _asks_plural(question: Question) -> bool:
+    return bool(re.search(r"\b(countries|cities|places|people|officials|who else|which leaders)\b", fold(question.text)))
+
+
+def _as_of(question: Question, item: Evidence) -> str:
+    """Counts and present-tense facts change over time: say when the article said so."""
+    date = item.passage.chunk.date
+    timely = question.kind == "count" or _PRESENT.search(question.text)
+    if not date or not timely or question.kind in ("date", "description", "yesno"):
+        return ""
+    year, month, day = date.split("-")
+    months = "January February March April May June July August September October November December".split()
+    return f", as of {int(day)} {months[int(month) - 1]} {year}"
+
+
+def _cite(ref: int, item: Evidence) -> Citation:
+    chunk = item.passage.chunk
+    return Citation(
+        ref=ref, doc_id=chunk.doc_id, title=chunk.title, date=chunk.date, source=chunk.source,
+        quote=item.sentence.text, start=item.sentence.start, end=item.sentence.end,
+        passage=chunk.text, score=round(item.score, 4),
+    )  # fmt: skip
+
+
+def is_grounded(text: str, citations: list[Citation]) -> bool:
+    """Every number and name in the answer appears in a cited quote (the as-of date in its citation)."""
+    body = re.sub(r", as of \d{1,2} \w+ \d{4}", "", re.sub(r"\[\d+\]", "", text))
+    quotes = " ".join(c.quote for c in citations) + " " + " ".join(f"\u201c{c.title}\u201d ({c.date})" for c in citations)
+    quote_values = {number_value(m.group()) for m in NUMBER_PATTERN.finditer(quotes)}
+    for match in NUMBER_PATTERN.finditer(body):
+        if number_value(match.group()) not in quote_values:
+            return False
+    folded_quotes = fold(quotes)
+    for name in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z\u00c0-\u00de][\w\u00c0-\u024f-]+", body):
+        if fold(name) not in folded_quotes and number_value(name) is None and name not in _PHRASING_WORDS:
+            return False
+    return True
+
+
+_PHRASING_WORDS = frozenset({"Yes", "No", "On", "In", "At", "The", "More", "About", "Last", "Next"})

@@ -1,0 +1,34 @@
+"""Settings: one pydantic-settings class, env prefix RAG_, built by get_settings()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Embedded Chroma folder.")
+    chroma_url: str | None = Field(None, description="Chroma server URL; embedded if unset.")
+    collection: str = Field("articles", description="Chroma collection name prefix.")
+    model_dir: str | None = Field(None, description="sentence-transformers folder; bundled if unset.")
+    corpus_dir: Path = Field(Path("corpus"), description="Articles `rag serve` ingests at start.")
+    chunk_size: int = Field(160, ge=32, le=2048, description="Passage size in tokens.")
+    chunk_overlap: int = Field(24, ge=0, le=512)
+    top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
+    max_question_chars: int = Field(500, ge=10)
+    max_upload_bytes: int = Field(1_000_000, ge=1_000)
+    api_key: str | None = Field(None, description="Bearer key for writing endpoints.")
+    cors_origins: str = Field("", description="Comma-separated origins; CORS closed if empty.")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read RAG_* variables; keyword overrides win (tests, CLI options)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

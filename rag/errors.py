@@ -1,0 +1,33 @@
+"""Our own exception types: each message tells a person what to do next."""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class for errors a user can act on."""
+
+    code = "rag_error"
+
+
+class InvalidInputError(RagError):
+    """The request or command was malformed (empty question, bad option...)."""
+
+    code = "invalid_input"
+
+
+class UnsupportedDocumentError(RagError):
+    """A file that is not a readable UTF-8 text, Markdown or HTML article."""
+
+    code = "unsupported_document"
+
+
+class DocumentNotFoundError(RagError):
+    """No document with the given id is stored."""
+
+    code = "document_not_found"
+
+
+class StoreUnavailableError(RagError):
+    """The Chroma store cannot be reached."""
+
+    code = "store_unavailable"

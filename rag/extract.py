@@ -1,0 +1,187 @@
+"""Finding the short answer of a given kind inside one evidence sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text import (
+    DATE_PATTERN, MONTHS, NUMBER_PATTERN, STOPWORDS, cardinal_word, fold, is_ordinal, iso_date,
+    number_value, stem,
+)  # fmt: skip
+
+_NAME_TOKEN = r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*|[0-9]+[a-z]+)"
+NAME_PATTERN = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:of\s+|de\s+)?{_NAME_TOKEN})*")
+ROLE_WORDS = frozenset(
+    """president minister foreign prime deputy adviser advisor spokesperson head chancellor leader
+    secretary ambassador general director chairman presidential the mr mrs ms dr""".split()
+)
+ORG_WORDS = frozenset(
+    """ministry duma union office agency council forum government bank party committee
+    organization organisation company corporation channel team parliament assembly affairs trade
+    investment""".split()
+)
+_LOCATIVE = re.compile(
+    rf"\b(in|to|from|at|through|across|visit|toward|towards|into)\s+(the\s+)?"
+    rf"(?:{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*(?:,\s+|\s+and\s+))*$"
+)
+_MODIFIER = re.compile(r"\b(more than|over|about|nearly|almost|at least|some|around|up to|fewer than|less than)\s+$", re.I)
+_CALENDAR = frozenset([*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # the exact span in the sentence
+    start: int  # its offset in the sentence
+    value: str  # normalised, to compare answers across sentences
+    phrase: str  # how the answer says it
+
+
+def counts(sentence: str, wants_times: bool) -> list[Candidate]:
+    dates = [m.span() for m in DATE_PATTERN.finditer(sentence)]
+    found = []
+    for match in NUMBER_PATTERN.finditer(sentence):
+        value = number_value(match.group())
+        if value is None or any(s <= match.start() < e for s, e in dates):
+            continue
+        if fold(match.group()) == "one" and sentence[match.end() :].startswith((" of", ",")):
+            continue  # "one of Russia's main allies" is not a count
+        if 1900 <= value <= 2100 and match.group().isdigit():
+            continue
+        unit = _unit_after(sentence, match.end())
+        modifier = _MODIFIER.search(sentence[: match.start()])
+        if is_ordinal(match.group()):
+            phrase = f"{cardinal_word(value)} times" if wants_times else cardinal_word(value)
+        else:
+            lead = f"{modifier.group(1)} " if modifier else ""
+            phrase = f"{lead}{match.group()} {unit}".strip()
+        start = modifier.start() if modifier and not is_ordinal(match.group()) else match.start()
+        found.append(Candidate(sentence[start : match.end() + len(unit) + 1].strip(), start, str(value), phrase))
+    return found
+
+
+def _unit_after(sentence: str, end: int) -> str:
+    words = re.match(r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?", sentence[end:])
+    if not words or words.group(1) in STOPWORDS:
+        return ""
+    second = words.group(2)
+    if second and second not in STOPWORDS and not second.endswith(("ed", "ing")) and words.group(1).endswith("ing"):
+        return f"{words.group(1)} {second}"
+    return words.group(1)
+
+
+def dates(sentence: str) -> list[Candidate]:
+    found = []
+    for match in DATE_PATTERN.finditer(sentence):
+        span = match.group()
+        found.append(Candidate(span, match.start(), iso_date(span) or fold(span), _date_phrase(span)))
+    return found
+
+
+def date_specificity(candidate: Candidate) -> int:
+    text = fold(candidate.text)
+    has_day = bool(re.search(r"\b\d{1,2}\b", text))
+    has_month = any(m in text.split() for m in MONTHS)
+    has_year = bool(re.search(r"\b(19|20)\d{2}\b", text))
+    return 2 * has_year + 2 * has_month + has_day
+
+
+def _date_phrase(span: str) -> str:
+    lowered = span.lower()
+    if lowered.startswith(("last ", "next ", "this ", "early ", "late ", "mid ")):
+        return span[0].upper() + span[1:]
+    if lowered.startswith("the end of"):
+        return f"At {span}"
+    if lowered.startswith("on "):
+        return span[0].upper() + span[1:]
+    if re.search(r"\b\d{1,2}\b", span) or fold(span) in _CALENDAR:
+        return f"On {span}"
+    return f"In {span}"
+
+
+def names(sentence: str) -> list[Candidate]:
+    """Capitalised name sequences, role words stripped ('Foreign Minister Bruno Rodríguez')."""
+    found = []
+    for match in NAME_PATTERN.finditer(sentence):
+        words = match.group().split()
+        start = match.start()
+        while words and fold(words[0]).strip(".") in ROLE_WORDS | {"russian", "cuban", "the"}:
+            start = sentence.index(words[1], start + len(words[0])) if len(words) > 1 else start
+            words = words[1:]
+        while words and fold(words[-1]).removesuffix("'s") in ROLE_WORDS:
+            words = words[:-1]
+        if not words or fold(words[0]) in _CALENDAR or fold(words[0]) in STOPWORDS:
+            continue
+        text = " ".join(words).removesuffix("\u2019s").removesuffix("'s").rstrip(".")
+        found.append(Candidate(text, start, fold(text), text))
+    return found
+
+
+def is_place(candidate: Candidate, sentence: str, known_places: set[str]) -> bool:
+    return candidate.value in known_places or bool(_LOCATIVE.search(sentence[: candidate.start]))
+
+
+def is_organisation(candidate: Candidate) -> bool:
+    words = {stem(w) for w in fold(candidate.text).split()}
+    return bool(words & ORG_WORDS) or bool(re.fullmatch(r"[A-Z]{2,6}", candidate.text))
+
+
+def people(sentence: str, known_places: set[str], common_words: set[str]) -> list[Candidate]:
+    found = []
+    for candidate in names(sentence):
+        if is_place(candidate, sentence, known_places) or is_organisation(candidate):
+            continue
+        if all(fold(word).removesuffix("'s") in common_words for word in candidate.text.split()):
+            continue  # a capitalised ordinary word: "Although", "Several"
+        after = sentence[candidate.start + len(candidate.text) :]
+        single = " " not in candidate.text
+        if single and fold(candidate.text).endswith(("ian", "an", "ese", "ish")) and re.match(r"\s+[a-z]", after):
+            continue  # a demonym used as an adjective: "Russian troops"
+        found.append(candidate)
+    return found
+
+
+def places(sentence: str, known_places: set[str]) -> list[Candidate]:
+    return [c for c in names(sentence) if is_place(c, sentence, known_places) and not is_organisation(c)]
+
+
+def organisations(sentence: str) -> list[Candidate]:
+    found = []
+    for match in NAME_PATTERN.finditer(sentence):
+        words = match.group().split()
+        start = match.start()
+        if words and words[0] == "The":
+            start += 4
+            words = words[1:]
+        candidate = Candidate(" ".join(words), start, fold(" ".join(words)), " ".join(words))
+        if words and is_organisation(candidate):
+            found.append(candidate)
+    return found
+
+
+_ITEM = r"[\w\u00c0-\u024f'\u2019-]+(?: [\w\u00c0-\u024f'\u2019-]+){0,2}"
+_LIST = re.compile(rf"({_ITEM}(?:, {_ITEM})+,? (?:and|or) {_ITEM})")
+_LIST_LEAD = re.compile(r"^.*\b(such as|including|include|includes|of|with|in|to|like)\s+", re.I)
+
+
+def enumerations(sentence: str) -> list[Candidate]:
+    found = []
+    for match in _LIST.finditer(sentence):
+        text = match.group()
+        lead = _LIST_LEAD.match(text.split(",")[0] + " ")
+        start = match.start()
+        if lead and lead.end() < len(text.split(",")[0]):
+            start += lead.end()
+            text = text[lead.end() :]
+        found.append(Candidate(text, start, fold(text), text))
+    return found
+
+
+def known_place_names(texts: list[str]) -> set[str]:
+    """Names that follow 'in', 'to', 'from'... somewhere in the corpus are taken as places."""
+    found: set[str] = set()
+    for text in texts:
+        for candidate in names(text):
+            if _LOCATIVE.search(text[max(0, candidate.start - 20) : candidate.start]) and not is_organisation(candidate):
+                found.add(candidate.value)
+    return found

@@ -1,0 +1,118 @@
+"""Pipeline: the one object the CLI, the API and the eval share."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rag.answer import ExtractiveAnswerer
+from rag.config import Settings
+from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
+from rag.embedding import Embedder, SentenceTransformerEmbedder
+from rag.errors import DocumentNotFoundError, InvalidInputError
+from rag.ingest import Ingestor, WriteResult
+from rag.models import Answer, DocumentRecord, IngestReport, Passage
+from rag.question import analyse
+from rag.retrieval import HybridRetriever, RetrieverMode
+from rag.store import ChromaStore, connect
+
+logger = logging.getLogger(__name__)
+MAX_TOP_K = 20
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
+        self._ingestor = Ingestor(self.store, self.embedder, settings.chunk_size, settings.chunk_overlap)
+        self._retriever = HybridRetriever(self.store, self.embedder)
+        self._answerer = ExtractiveAnswerer(self.embedder)
+        # One writer at a time; readers never wait on it because every write commits last.
+        self._write_lock = threading.Lock()
+
+    def ingest(
+        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str], None] | None = None
+    ) -> IngestReport:
+        with self._write_lock:
+            return self._ingestor.ingest_paths(list(paths), prune=prune, progress=progress)
+
+    def add_document(
+        self, raw: bytes, filename: str | None = None, *, title: str | None = None, date: str | None = None,
+        source: str | None = None, url: str | None = None, doc_id: str | None = None,
+    ) -> WriteResult:  # fmt: skip
+        """Add or replace one article from an upload or a JSON body."""
+        name = filename or "article.txt"
+        suffix = check_suffix(name)
+        text = decode_article_bytes(raw, name)
+        doc_id = doc_id or slugify(url or (Path(name).stem if filename else title or "document"))
+        article = parse_article(text, doc_id, suffix, title=title, date=date, source=source, url=url)
+        with self._write_lock:
+            return self._ingestor.write(article)
+
+    def delete(self, doc_id: str) -> None:
+        with self._write_lock:
+            if self.store.document(doc_id, with_text=False) is None:
+                raise DocumentNotFoundError(f"no document with id {doc_id!r}; `rag documents` lists them")
+            self.store.delete_document(doc_id)
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.store.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord:
+        record = self.store.document(doc_id)
+        if record is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return record
+
+    def retrieve(self, query: str, top_k: int | None = None, mode: RetrieverMode = "hybrid") -> list[Passage]:
+        return self._retriever.retrieve(query, self._check_top_k(top_k), mode)
+
+    def ask(
+        self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
+        history: list[str] | None = None,
+    ) -> Answer:  # fmt: skip
+        question = self.check_question(question)
+        started = time.perf_counter()
+        corpus = self._retriever.corpus()
+        analysed = analyse(question, corpus.document_frequency, history)
+        passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
+        retrieved = time.perf_counter()
+        draft = self._answerer.answer(analysed, passages, corpus)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "answer": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        return Answer(question, draft.answer, draft.answered, draft.citations, timings)
+
+    def check_question(self, question: str) -> str:
+        return check_question(question, self.settings.max_question_chars)
+
+    def _check_top_k(self, top_k: int | None) -> int:
+        if top_k is None:
+            return self.settings.top_k
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise InvalidInputError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
+        return top_k
+
+    def ready(self) -> bool:
+        return self.store.ping()
+
+    def counts(self) -> tuple[int, int]:
+        """(documents, chunks) stored."""
+        return len(self.store.documents()), self.store.count_chunks()
+
+
+def check_question(question: str, limit: int) -> str:
+    """The question stripped, or an error a person can act on."""
+    question = (question or "").strip()
+    if not question:
+        raise InvalidInputError("the question is empty; ask something like 'How many times has Lavrov visited Cuba?'")
+    if len(question) > limit:
+        raise InvalidInputError(f"the question is {len(question)} characters long; the limit is {limit}")
+    return question

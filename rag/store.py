@@ -1,0 +1,180 @@
+"""Chroma: an embedded PersistentClient, or a Chroma server over HTTP."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+
+from rag.errors import StoreUnavailableError
+from rag.models import Chunk, DocumentRecord
+
+logger = logging.getLogger(__name__)
+_BATCH = 256
+# The documents collection stores text and metadata; Chroma still wants a vector per record.
+_PLACEHOLDER_VECTOR = [1.0]
+
+
+def connect(data_dir: Path, chroma_url: str | None) -> Any:
+    if chroma_url:
+        url = urlparse(chroma_url)
+        if not url.hostname:
+            raise StoreUnavailableError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://host:8000")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https"
+            )
+        except Exception as exc:
+            raise StoreUnavailableError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(data_dir))
+
+
+class ChromaStore:
+    """Two collections: passages with embeddings, and one record per document."""
+
+    def __init__(self, client: Any, prefix: str = "articles") -> None:
+        self._client = client
+        self._chunks = client.get_or_create_collection(
+            f"{prefix}-chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self._documents = client.get_or_create_collection(f"{prefix}-documents", embedding_function=None)
+
+    def ping(self) -> bool:
+        try:
+            self._client.heartbeat()
+            return True
+        except Exception:
+            return False
+
+    def documents(self) -> list[DocumentRecord]:
+        result = self._documents.get(include=["metadatas"])
+        records = [_record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)]
+        return sorted(records, key=lambda r: r.doc_id)
+
+    def document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+        result = self._documents.get(ids=[doc_id], include=include)
+        if not result["ids"]:
+            return None
+        text = result["documents"][0] if with_text else ""
+        return _record(doc_id, result["metadatas"][0], text)
+
+    def put_document(self, record: DocumentRecord) -> None:
+        self._documents.upsert(
+            ids=[record.doc_id],
+            embeddings=[_PLACEHOLDER_VECTOR],
+            documents=[record.text],
+            metadatas=[_clean_meta({**_record_meta(record)})],
+        )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._documents.delete(ids=[doc_id])
+        self._chunks.delete(where={"doc_id": doc_id})
+
+    def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start : start + _BATCH]
+            self._chunks.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=embeddings[start : start + _BATCH].tolist(),
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_meta(c) for c in batch],
+            )
+
+    def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
+        """(chunk id, content hash) pairs, for one document or all."""
+        where = {"doc_id": doc_id} if doc_id else None
+        result = self._chunks.get(where=where, include=["metadatas"])
+        return [(cid, str(meta["content_hash"])) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)]
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            self._chunks.delete(ids=ids[start : start + _BATCH])
+
+    def all_chunks(self) -> list[Chunk]:
+        result = self._chunks.get(include=["metadatas", "documents"])
+        return [
+            _chunk(cid, text, meta)
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
+
+    def count_chunks(self) -> int:
+        return int(self._chunks.count())
+
+    def query(self, embedding: np.ndarray, n_results: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with their cosine similarity."""
+        total = self.count_chunks()
+        if total == 0:
+            return []
+        result = self._chunks.query(
+            query_embeddings=[embedding.tolist()],
+            n_results=min(n_results, total),
+            include=["metadatas", "documents", "distances"],
+        )
+        rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True)
+        return [(_chunk(cid, text, meta), 1.0 - float(dist)) for cid, text, meta, dist in rows]
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata holds no None values."""
+    return {key: value for key, value in meta.items() if value is not None}
+
+
+def _record_meta(record: DocumentRecord) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "date": record.date,
+        "source": record.source,
+        "url": record.url,
+        "path": record.path,
+        "content_hash": record.content_hash,
+        "chunks": record.chunks,
+    }
+
+
+def _record(doc_id: str, meta: Any, text: str = "") -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id,
+        title=str(meta.get("title", doc_id)),
+        date=meta.get("date"),
+        source=meta.get("source"),
+        url=meta.get("url"),
+        path=meta.get("path"),
+        content_hash=str(meta.get("content_hash", "")),
+        chunks=int(meta.get("chunks", 0)),
+        text=text or "",
+    )
+
+
+def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
+    return _clean_meta(
+        {
+            "doc_id": chunk.doc_id,
+            "start": chunk.start,
+            "end": chunk.end,
+            "title": chunk.title,
+            "date": chunk.date,
+            "source": chunk.source,
+            "content_hash": chunk.content_hash,
+        }
+    )
+
+
+def _chunk(chunk_id: str, text: Any, meta: Any) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        text=str(text),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        title=str(meta.get("title", "")),
+        date=meta.get("date"),
+        source=meta.get("source"),
+        content_hash=str(meta.get("content_hash", "")),
+    )
