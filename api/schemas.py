@@ -25,6 +25,8 @@ class CitationOut(BaseModel):
     end: int
     passage: str
     score: float
+    answer_start: int | None = Field(None, description="Where the answering words start (document offset).")
+    answer_end: int | None = None
 
 
 class AnswerOut(BaseModel):

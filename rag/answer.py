@@ -99,7 +99,7 @@ class ExtractiveAnswerer:
                 coverage, uncovered = _coverage(question.terms, terms, title_terms, corpus)
                 evidence.append(Evidence(sentence, passage, rank, coverage, uncovered, question_terms=question.terms))
         if evidence:
-            vectors = self._embedder.embed([question.text] + [e.sentence.text for e in evidence])
+            vectors = self._embedder.embed([question.retrieval_text] + [e.sentence.text for e in evidence])
             similarities = np.asarray(vectors[1:] @ vectors[0])
             for item, similarity in zip(evidence, similarities, strict=True):
                 item.similarity = float(similarity)
@@ -299,10 +299,12 @@ def _as_of(question: Question, item: Evidence) -> str:
 
 def _cite(ref: int, item: Evidence) -> Citation:
     chunk = item.passage.chunk
+    span_start = item.sentence.start + item.best.start if item.best else None
+    span_end = span_start + len(item.best.text) if item.best and span_start is not None else None
     return Citation(
         ref=ref, doc_id=chunk.doc_id, title=chunk.title, date=chunk.date, source=chunk.source,
         quote=item.sentence.text, start=item.sentence.start, end=item.sentence.end,
-        passage=chunk.text, score=round(item.score, 4),
+        passage=chunk.text, score=round(item.score, 4), answer_start=span_start, answer_end=span_end,
     )  # fmt: skip
 
 

@@ -65,7 +65,9 @@ def _unit_after(sentence: str, end: int) -> str:
     if not words or words.group(1) in STOPWORDS:
         return ""
     second = words.group(2)
-    if second and second not in STOPWORDS and not second.endswith(("ed", "ing")) and words.group(1).endswith("ing"):
+    # "cruise ships", "trading partners": a modifier and its noun; a plural noun ends the unit.
+    first_is_modifier = not words.group(1).endswith("s") or words.group(1).endswith("ss")
+    if second and first_is_modifier and second not in STOPWORDS and not second.endswith(("ed", "ing", "ly")):
         return f"{words.group(1)} {second}"
     return words.group(1)
 

@@ -69,6 +69,8 @@ class Citation:
     end: int
     passage: str
     score: float
+    answer_start: int | None = None  # the span that answers, inside the quote, in document offsets
+    answer_end: int | None = None
 
 
 @dataclass

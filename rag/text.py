@@ -81,7 +81,7 @@ def content_terms(text: str) -> list[str]:
     return [stem(tok) for tok in tokens(text) if tok not in STOPWORDS and len(tok) > 1]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'\u201d\u2019)]?)\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "U.S.", "U.N.", "Jr.", "Sr.", "No.")
 
 
@@ -94,7 +94,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             before = para.group()[: boundary.start()]
             if before.endswith(_ABBREVIATIONS):
                 continue
-            _append_sentence(sentences, text, start, para.start() + boundary.start(), offset)
+            _append_sentence(sentences, text, start, para.start() + boundary.end(1), offset)
             start = para.start() + boundary.end()
         _append_sentence(sentences, text, start, para.end(), offset)
     return sentences

@@ -1,0 +1,104 @@
+"""Shared fixtures: the real model once per session, real Chroma in tmp_path, real servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rag.config import get_settings
+from rag.embedding import SentenceTransformerEmbedder
+from rag.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+HEADLINE = "How many times has Lavrov visited Cuba?"
+DOC_14YMEDIO = "000_4cf0f03d988b155e"
+DOC_OTHER = "004_b56f509dea83f18f"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture
+def make_pipeline(tmp_path: Path, embedder: SentenceTransformerEmbedder):
+    def make(name: str = "data", **overrides: object) -> Pipeline:
+        return Pipeline(get_settings(data_dir=tmp_path / name, **overrides), embedder=embedder)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_pipeline(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Pipeline:
+    pipeline = Pipeline(get_settings(data_dir=tmp_path_factory.mktemp("corpus-store")), embedder=embedder)
+    pipeline.ingest([CORPUS])
+    return pipeline
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+@contextmanager
+def rag_server(tmp: Path, log_dir: Path | None = None, **env: str) -> Iterator[str]:
+    """A real `rag serve` (uvicorn) on a free loopback port, with the corpus ingested."""
+    port = free_port()
+    corpus = tmp / "corpus"
+    if not corpus.exists():
+        shutil.copytree(CORPUS, corpus)
+    environment = {**os.environ, "RAG_DATA_DIR": str(tmp / "data"), "RAG_CORPUS_DIR": str(corpus), **env}
+    log = open((log_dir or tmp) / f"server-{port}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)], env=environment, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(f"{base}/readyz", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with rag_server(tmp_path_factory.mktemp("server")) as base:
+        yield base

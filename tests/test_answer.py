@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import is_grounded
+from rag.models import Citation
+from rag.pipeline import Pipeline
+from tests.conftest import DOC_14YMEDIO, HEADLINE
+
+UNANSWERABLE = [
+    "What is the population of Cuba?",
+    "How many times has Putin visited Cuba?",
+    "What is the GDP of Russia?",
+    "Who won the 2022 World Cup?",
+    "How much oil does Russia send to Cuba each year?",
+    "Who is the foreign minister of Brazil?",
+]
+
+
+def assert_offsets_round_trip(pipeline: Pipeline, citations: list[Citation]) -> None:
+    for citation in citations:
+        text = pipeline.document(citation.doc_id).text
+        assert text[citation.start : citation.end] == citation.quote
+        assert citation.quote in citation.passage
+        if citation.answer_start is not None:
+            assert citation.start <= citation.answer_start < citation.answer_end <= citation.end
+
+
+def test_headline_question(corpus_pipeline: Pipeline) -> None:
+    answer = corpus_pipeline.ask(HEADLINE)
+    assert answer.answered
+    assert answer.answer.startswith("Nine times, as of 19 February 2024.")
+    first = answer.citations[0]
+    assert first.doc_id == DOC_14YMEDIO
+    assert "ninth visit" in first.quote
+    assert first.date == "2024-02-19"
+    assert_offsets_round_trip(corpus_pipeline, answer.citations)
+    assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_unanswerable_questions_abstain(corpus_pipeline: Pipeline, question: str) -> None:
+    answer = corpus_pipeline.ask(question)
+    assert not answer.answered, answer.answer
+    assert answer.answer.startswith("The corpus does not say.")
+    assert_offsets_round_trip(corpus_pipeline, answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many people were arrested?", "17 people"),
+        ("When did the Soviet Union disappear?", "1991"),
+        ("Who translated the article?", "Regina Anavy"),
+        ("What shortages does Cuba face?", "food, medicine and fuel"),
+        ("Is Cuba part of the war in Ukraine?", "No."),
+        ("Who did Lavrov meet in Havana?", "Diaz-Canel"),
+    ],
+)
+def test_question_types(corpus_pipeline: Pipeline, question: str, expected: str) -> None:
+    answer = corpus_pipeline.ask(question)
+    assert answer.answered
+    assert expected.lower() in answer.answer.lower()
+    assert_offsets_round_trip(corpus_pipeline, answer.citations)
+
+
+def test_follow_up_uses_the_earlier_question(corpus_pipeline: Pipeline) -> None:
+    answer = corpus_pipeline.ask("And when was the previous one?", history=[HEADLINE])
+    assert answer.answered
+    assert "April 2023" in answer.answer
+
+
+def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:
+    pipeline = make_pipeline()
+    old = "The port of Mariel has received 40 cruise ships this season, the port authority said."
+    new = "The port of Mariel has received 55 cruise ships this season, the port authority said."
+    pipeline.add_document(old.encode(), "old.txt", title="Mariel season report", date="2024-01-10")
+    pipeline.add_document(new.encode(), "new.txt", title="Mariel season update", date="2024-03-01")
+    answer = pipeline.ask("How many cruise ships has the port of Mariel received?")
+    assert answer.answered
+    assert answer.answer.startswith("55 cruise ships, as of 1 March 2024")
+    assert "differ" in answer.answer
+    assert [c.doc_id for c in answer.citations] == ["new", "old"]
+
+
+def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
+    quote = Citation(1, "d", "T", "2024-02-19", None, "This is his ninth visit to Havana.", 0, 34, "", 1.0)
+    assert is_grounded("Nine times, as of 19 February 2024. [1]", [quote])
+    assert not is_grounded("Ten times. [1]", [quote])
+    assert not is_grounded("He met Putin. [1]", [quote])

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from rag.cleaning import clean_text, drop_near_duplicates, is_boilerplate
+from tests.conftest import CORPUS
+
+
+def test_14ymedio_clipping_loses_footer_caption_and_pull_quotes() -> None:
+    text = clean_text((CORPUS / "000_4cf0f03d988b155e.txt").read_text())
+    assert "COLLABORATE WITH OUR WORK" not in text
+    assert "becoming a member" not in text
+    assert "____" not in text
+    assert "(Presidency of Cuba)" not in text
+    assert "The statement does not refer to the issues" not in text
+    assert "Cuba is not part of the war in Ukraine" not in text
+    assert text.count("Cuba is not part of the military conflict in Ukraine") == 1
+    assert "Although the brief announcement of Lavrov’s second trip" in text
+    assert "This will be Lavrov’s ninth visit to the Island since his appointment" in text
+    assert "Translated by Regina Anavy" in text
+
+
+def test_second_clipping_loses_navigation_teasers_and_json() -> None:
+    text = clean_text((CORPUS / "004_b56f509dea83f18f.txt").read_text())
+    for noise in ("No time to read", "Get a summary", "Previous Article", "Next Article", '{"title"', "New Star Factory"):
+        assert noise not in text
+    assert text.startswith("Lavrov in Cuba: High-level talks reinforce Moscow-Havana ties")
+    assert "Lavrov traveled to Cuba on a Monday, February 19" in text
+    assert text.endswith("despite broader geopolitical tensions.")
+
+
+def test_pull_quote_without_final_stop_is_the_copy_dropped() -> None:
+    full = "The ministry said the long talks covered trade, energy, tourism and the debt with Russia."
+    pull = "The ministry said the long talks covered trade, energy, tourism and the debt with Russia"
+    assert drop_near_duplicates([pull, "Other news about sugar harvests today in the east.", full]) == [
+        "Other news about sugar harvests today in the east.",
+        full,
+    ]
+
+
+def test_ordinary_paragraphs_are_not_boilerplate() -> None:
+    assert not is_boilerplate("Russia is one of Cuba’s top ten trading partners.")
+    assert is_boilerplate('{"title": "x"}')
+    assert is_boilerplate("Support our journalism by becoming a member today.")

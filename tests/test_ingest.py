@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.documents import load_file
+from rag.errors import InvalidInputError, UnsupportedDocumentError
+from rag.ingest import content_hash
+from tests.conftest import DOC_14YMEDIO, DOC_OTHER
+
+
+def test_ingest_then_reingest_writes_nothing(make_pipeline, corpus_copy: Path) -> None:
+    pipeline = make_pipeline()
+    first = pipeline.ingest([corpus_copy]).to_dict()
+    assert first["added"] == 2
+    assert first["chunks_written"] == pipeline.store.count_chunks() > 4
+    second = pipeline.ingest([corpus_copy]).to_dict()
+    assert second == {"added": 0, "updated": 0, "unchanged": 2, "removed": 0, "chunks_written": 0}
+
+
+def test_documents_carry_title_date_source(make_pipeline, corpus_copy: Path) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([corpus_copy])
+    record = pipeline.document(DOC_14YMEDIO)
+    assert record.title == "Russian Foreign Minister Sergey Lavrov Begins His Ninth Visit to Cuba in 20 Years"
+    assert record.date == "2024-02-19"
+    assert record.source == "14ymedio"
+    assert pipeline.document(DOC_OTHER).title.startswith("Lavrov in Cuba")
+
+
+def test_changed_file_replaces_its_chunks_without_orphans(make_pipeline, corpus_copy: Path, tmp_path: Path) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([corpus_copy])
+    article = corpus_copy / f"{DOC_OTHER}.txt"
+    article.write_text(article.read_text() + "\n\nThe visit ended with a joint statement on sugar exports.\n")
+    report = pipeline.ingest([corpus_copy]).to_dict()
+    assert report["updated"] == 1
+    assert report["unchanged"] == 1
+    clean = make_pipeline("clean")
+    clean.ingest([corpus_copy])
+    assert pipeline.store.count_chunks() == clean.store.count_chunks()
+    hashes = {chash for _cid, chash in pipeline.store.chunk_ids(DOC_OTHER)}
+    assert hashes == {pipeline.document(DOC_OTHER).content_hash}
+    assert "sugar exports" in pipeline.document(DOC_OTHER).text
+
+
+def test_prune_and_delete(make_pipeline, corpus_copy: Path) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([corpus_copy])
+    (corpus_copy / f"{DOC_OTHER}.txt").unlink()
+    assert pipeline.ingest([corpus_copy]).removed == 0
+    assert pipeline.ingest([corpus_copy], prune=True).removed == 1
+    assert [r.doc_id for r in pipeline.documents()] == [DOC_14YMEDIO]
+    pipeline.delete(DOC_14YMEDIO)
+    assert pipeline.documents() == []
+    assert pipeline.store.count_chunks() == 0
+
+
+def test_interrupted_write_is_invisible_then_swept(make_pipeline, corpus_copy: Path) -> None:
+    """A crash after writing a new version's chunks but before its record: old version stays whole."""
+    pipeline = make_pipeline()
+    pipeline.ingest([corpus_copy])
+    before = pipeline.store.count_chunks()
+    path = corpus_copy / f"{DOC_OTHER}.txt"
+    path.write_text(path.read_text().replace("Lavrov traveled", "Lavrov flew"))
+    article = load_file(path, DOC_OTHER)
+    ingestor = pipeline._ingestor
+    chunks = ingestor.split(article, content_hash(article))
+    pipeline.store.write_chunks(chunks, pipeline.embedder.embed([c.text for c in chunks]))  # crash here
+    passages = pipeline.retrieve("Lavrov flew to Cuba", top_k=20)
+    assert all("Lavrov flew" not in p.chunk.text for p in passages)
+    report = pipeline.ingest([corpus_copy])
+    assert report.updated == 1
+    assert pipeline.store.count_chunks() == before
+    assert {h for _c, h in pipeline.store.chunk_ids(DOC_OTHER)} == {pipeline.document(DOC_OTHER).content_hash}
+
+
+def test_bad_inputs_write_nothing(make_pipeline, corpus_copy: Path, tmp_path: Path) -> None:
+    pipeline = make_pipeline()
+    with pytest.raises(InvalidInputError, match="no such file"):
+        pipeline.ingest([tmp_path / "missing"])
+    (corpus_copy / "photo.txt").write_bytes(b"\x89PNG\x00\x01\x02")
+    with pytest.raises(UnsupportedDocumentError, match="binary"):
+        pipeline.ingest([corpus_copy])
+    (corpus_copy / "photo.txt").write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(UnsupportedDocumentError, match="UTF-8"):
+        pipeline.ingest([corpus_copy])
+    assert pipeline.documents() == []
+    assert pipeline.store.count_chunks() == 0
+
+
+def test_markdown_and_html_articles(make_pipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Sugar harvest\ndate: 2024-03-02\nsource: Test Wire\n---\n# Sugar harvest\n\n"
+        "The harvest reached 350,000 tonnes, the ministry said.\n"
+    )
+    (folder / "b.html").write_text(
+        "<html><head><title>Port news</title></head><body><nav>Home | World</nav>"
+        "<p>Mariel port handled 12 ships on 3 March 2024.</p><script>alert(1)</script></body></html>"
+    )
+    pipeline = make_pipeline()
+    pipeline.ingest([folder])
+    md = pipeline.document("a")
+    assert (md.title, md.date, md.source) == ("Sugar harvest", "2024-03-02", "Test Wire")
+    html = pipeline.document("b")
+    assert html.title == "Port news"
+    assert html.date == "2024-03-04" or html.date == "2024-03-03"
+    assert "alert" not in html.text
+    assert "Home | World" not in html.text
