@@ -13,7 +13,7 @@ from rag.extract import Candidate
 from rag.models import Citation, Passage
 from rag.question import SYNONYMS, Question, negated
 from rag.retrieval import CorpusIndex
-from rag.text import NUMBER_PATTERN, Sentence, content_terms, fold, number_value, split_sentences, stem
+from rag.text import NUMBER_PATTERN, Sentence, content_terms, fold, is_ordinal, number_value, split_sentences, stem
 
 NOT_IN_CORPUS = "The corpus does not say."
 CONTEXT_WEIGHT = 0.6  # a term found only in the title or the previous sentence counts for less
@@ -121,6 +121,7 @@ class ExtractiveAnswerer:
         return Draft(NOT_IN_CORPUS + reason, False, [_cite(i + 1, e) for i, e in enumerate(closest[:3])])
 
     def _compose(self, question: Question, usable: list[Evidence], corpus: CorpusIndex) -> Draft:
+        usable = _prefer_running_total(question, usable)
         accounts = _accounts_by_document(usable)
         lead = accounts[0]
         agreeing = [e for e in accounts if e is not lead and _value(e) == _value(lead)]
@@ -148,12 +149,28 @@ class ExtractiveAnswerer:
         return Draft(text, True, citations)
 
 
+def _prefer_running_total(question: Question, usable: list[Evidence]) -> list[Evidence]:
+    """'How many times...': of strong ordinals ('second trip', 'ninth visit'), the highest is the total so far."""
+    if question.kind != "count" or not re.search(r"\btimes\b", fold(question.text)):
+        return usable
+    strong = [e for e in usable if e.best and e.score >= 0.85 * usable[0].score and is_ordinal(e.best.text.split()[0])]
+    if len(strong) < 2:
+        return usable
+    top = max(strong, key=lambda e: int(e.best.value) if e.best else 0)
+    return [top, *(e for e in usable if e is not top)]
+
+
 def _tolerable(uncovered: list[str], question: Question) -> bool:
-    """One unsupported term may be a loose verb ('face'), never a name, and not in a short question."""
+    """One unsupported term may be a loose verb ('face') or a typo, never a name, nor the role a
+    named answer must fill ('ambassador'), and not in a short question."""
     if not uncovered:
         return True
+    if len(uncovered) > 1 or len(question.terms) < 3:
+        return False
+    if question.kind in ("person", "organisation") and re.match(r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)):
+        return False  # "Who is the ambassador...": the role itself must be in the evidence
     names = {stem(fold(word)) for word in re.findall(r"\b[A-Z\u00c0-\u00de][\w-]+", question.text[1:])}
-    return len(uncovered) == 1 and len(question.terms) >= 3 and uncovered[0] not in names
+    return uncovered[0] not in names
 
 
 def _finish(text: str) -> str:
@@ -190,6 +207,8 @@ def _coverage(
 def _covers(term: str, terms: set[str]) -> bool:
     if term in terms or SYNONYMS.get(term, frozenset()) & terms:
         return True
+    if f"{term}n" in terms or (term.endswith("n") and term[:-1] in terms):
+        return True  # Cuba / Cuban, Russia / Russian
     return len(term) >= 7 and any(len(t) >= 7 and t[:7] == term[:7] for t in terms)
 
 
@@ -203,6 +222,8 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
         found = extract.counts(sentence, wants_times=bool(re.search(r"\btimes?\b", fold(question.text))))
     elif kind == "date":
         found = extract.dates(sentence)
+        if re.match(r"(and )?when will\b", fold(question.text)):
+            found = [c for c in found if not _is_past(c)]
     elif kind == "person":
         found = extract.people(sentence, lexicon.places, lexicon.common_words)
     elif kind == "place":
@@ -218,6 +239,11 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
     kind_word = re.search(r"\b(?:which|what)\s+(\w+)", asked)
     terms = tuple(t for t in question.terms if not kind_word or t != stem(kind_word.group(1)))
     return [c for c in found if not _named_in_question(c, asked, terms)]
+
+
+def _is_past(candidate: Candidate) -> bool:
+    """A date with a year is history by the time an article can report it: no answer to 'when will'."""
+    return bool(re.search(r"\b(19|20)\d{2}\b", candidate.text)) or fold(candidate.text).startswith("last ")
 
 
 def _named_in_question(candidate: Candidate, asked: str, terms: tuple[str, ...]) -> bool:
@@ -236,7 +262,9 @@ def _pick(question: Question, item: Evidence) -> Candidate | None:
 
     def rank(candidate: Candidate) -> float:
         distance = min(abs(candidate.start - a) for a in anchors) / 40
-        bonus = 2.0 * _local_matches(candidate, item.sentence.text, question.terms)
+        # Words right next to the candidate ("presidential adviser Maxim Oreshkin") count twice.
+        near = _local_matches(candidate, item.sentence.text, question.terms, window=3)
+        bonus = 2.0 * (near + _local_matches(candidate, item.sentence.text, question.terms))
         if question.kind == "date":
             bonus += extract.date_specificity(candidate)
         return bonus - distance

@@ -44,8 +44,8 @@ def counts(sentence: str, wants_times: bool) -> list[Candidate]:
         value = number_value(match.group())
         if value is None or any(s <= match.start() < e for s, e in dates):
             continue
-        if fold(match.group()) == "one" and sentence[match.end() :].startswith((" of", ",")):
-            continue  # "one of Russia's main allies" is not a count
+        if fold(match.group()) == "one":
+            continue  # almost always a pronoun: "one of Russia's allies", "one concerning oil"
         if 1900 <= value <= 2100 and match.group().isdigit():
             continue
         unit = _unit_after(sentence, match.end())
@@ -112,6 +112,11 @@ def names(sentence: str) -> list[Candidate]:
             words = words[1:]
         while words and fold(words[-1]).removesuffix("'s") in ROLE_WORDS:
             words = words[:-1]
+        org_positions = [i for i, w in enumerate(words[:-1]) if stem(fold(w)) in ORG_WORDS]
+        if org_positions:  # "State Duma Vyacheslav Volodin": the body, then the person
+            cut = org_positions[-1] + 1
+            start = sentence.index(words[cut], start)
+            words = words[cut:]
         if not words or fold(words[0]) in _CALENDAR or fold(words[0]) in STOPWORDS:
             continue
         text = " ".join(words).removesuffix("\u2019s").removesuffix("'s").rstrip(".")
@@ -163,16 +168,16 @@ def organisations(sentence: str) -> list[Candidate]:
 
 _ITEM = r"[\w\u00c0-\u024f'\u2019-]+(?: [\w\u00c0-\u024f'\u2019-]+){0,2}"
 _LIST = re.compile(rf"({_ITEM}(?:, {_ITEM})+,? (?:and|or) {_ITEM})")
+_LIST_INTRO = re.compile(r".*\b(such as|including|includes?|like)\s+", re.I)  # the last one
 _LIST_LEAD = re.compile(r"^.*\b(such as|including|include|includes|of|with|in|to|like)\s+", re.I)
 
 
 def enumerations(sentence: str) -> list[Candidate]:
     found = []
     for match in _LIST.finditer(sentence):
-        text = match.group()
-        lead = _LIST_LEAD.match(text.split(",")[0] + " ")
-        start = match.start()
-        if lead and lead.end() < len(text.split(",")[0]):
+        text, start = match.group(), match.start()
+        lead = _LIST_INTRO.match(text) or _LIST_LEAD.match(text.split(",")[0] + " ")
+        if lead and lead.end() < len(text) and "," in text[lead.end() :]:
             start += lead.end()
             text = text[lead.end() :]
         found.append(Candidate(text, start, fold(text), text))

@@ -13,7 +13,7 @@ QuestionKind = str  # count | date | person | place | organisation | list | yesn
 
 _KIND_PATTERNS: tuple[tuple[QuestionKind, str], ...] = (
     ("count", r"\bhow (many|much)\b|\bwhat number\b|\bnumber of\b"),
-    ("date", r"^(and |so )?(when|since when|what year|which year|what date|on what date|what day"
+    ("date", r"^(and |so )?(when|since when|until when|what year|which year|what date|on what date|what day"
              r"|which day|what month|which month|in what year|in which year|what time)\b"),
     ("organisation", r"\b(which|what) (organi[sz]ation|ministry|agency|outlet|body|institution"
                      r"|government body|news agency|office)\b"),

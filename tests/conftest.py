@@ -74,14 +74,14 @@ def wait_until(url: str, process: subprocess.Popen[bytes], timeout: float = 120)
 
 
 @contextmanager
-def rag_server(tmp: Path, log_dir: Path | None = None, **env: str) -> Iterator[str]:
+def rag_server(tmp: Path, port: int | None = None, **env: str) -> Iterator[str]:
     """A real `rag serve` (uvicorn) on a free loopback port, with the corpus ingested."""
-    port = free_port()
+    port = port or free_port()
     corpus = tmp / "corpus"
     if not corpus.exists():
         shutil.copytree(CORPUS, corpus)
     environment = {**os.environ, "RAG_DATA_DIR": str(tmp / "data"), "RAG_CORPUS_DIR": str(corpus), **env}
-    log = open((log_dir or tmp) / f"server-{port}.log", "wb")  # noqa: SIM115
+    log = open(tmp / f"server-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)], env=environment, stdout=log, stderr=log
     )

@@ -1,0 +1,116 @@
+"""Scores for one retriever mode: answers, abstention, citations, retrieval, latency."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from eval.dataset import EvalItem
+from rag.models import Answer, Passage
+from rag.text import NUMBER_PATTERN, fold, number_value
+
+
+@dataclass
+class Outcome:
+    item: EvalItem
+    answer: Answer
+    passages: list[Passage]
+    documents: dict[str, str]
+
+    @property
+    def correct(self) -> bool:
+        return self.item.answerable and self.answer.answered and matches(self.answer.answer, self.item.answers)
+
+    @property
+    def gold_rank(self) -> int | None:
+        """1-based rank of the first retrieved passage holding a gold sentence."""
+        for rank, passage in enumerate(self.passages, start=1):
+            if any(g.doc_id == passage.chunk.doc_id and _overlaps(g.sentence, passage, self.documents) for g in self.item.evidence):
+                return rank
+        return None
+
+    def cites_gold(self) -> bool:
+        golds = {(g.doc_id, g.sentence) for g in self.item.evidence}
+        return any((c.doc_id, c.quote) in golds or any(c.quote in s or s in c.quote for d, s in golds if d == c.doc_id) for c in self.answer.citations)
+
+
+def _overlaps(sentence: str, passage: Passage, documents: dict[str, str]) -> bool:
+    start = documents[passage.chunk.doc_id].find(sentence)
+    return start >= 0 and start < passage.chunk.end and start + len(sentence) > passage.chunk.start
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents and punctuation out, number words as digits ('Nine' -> '9', 'ninth' -> '9')."""
+    text = NUMBER_PATTERN.sub(lambda m: str(number_value(m.group()) or m.group()), fold(text))
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", text)).strip()
+
+
+def matches(answer: str, accepted: list[str]) -> bool:
+    said = f" {normalise(answer)} "
+    return any(f" {normalise(option)} " in said for option in accepted)
+
+
+@dataclass
+class Scores:
+    mode: str
+    answer_accuracy: float
+    abstention_precision: float
+    abstention_recall: float
+    citation_validity: float
+    gold_citation_rate: float
+    hit_rate: float
+    mrr: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+    questions: int
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def score(mode: str, outcomes: list[Outcome]) -> Scores:
+    answerable = [o for o in outcomes if o.item.answerable]
+    unanswerable = [o for o in outcomes if not o.item.answerable]
+    abstained = [o for o in outcomes if not o.answer.answered]
+    correct = [o for o in answerable if o.correct]
+    citations = [(o, c) for o in outcomes if o.answer.answered for c in o.answer.citations]
+    valid = [1 for o, c in citations if o.documents.get(c.doc_id, "")[c.start : c.end] == c.quote]
+    ranks = [o.gold_rank for o in answerable]
+    latencies = sorted(o.answer.timings_ms["total"] for o in outcomes)
+    return Scores(
+        mode=mode,
+        answer_accuracy=_ratio(len(correct), len(answerable)),
+        abstention_precision=_ratio(sum(1 for o in abstained if not o.item.answerable), len(abstained)),
+        abstention_recall=_ratio(sum(1 for o in unanswerable if not o.answer.answered), len(unanswerable)),
+        citation_validity=_ratio(len(valid), len(citations)),
+        gold_citation_rate=_ratio(sum(1 for o in correct if o.cites_gold()), len(correct)),
+        hit_rate=_ratio(sum(1 for r in ranks if r), len(ranks)),
+        mrr=round(statistics.fmean(1 / r if r else 0 for r in ranks), 4) if ranks else 0.0,
+        latency_p50_ms=round(_percentile(latencies, 50), 1),
+        latency_p95_ms=round(_percentile(latencies, 95), 1),
+        questions=len(outcomes),
+        failures=[_failure(o) for o in outcomes if _failed(o)],
+    )
+
+
+def _failed(outcome: Outcome) -> bool:
+    return not outcome.correct if outcome.item.answerable else outcome.answer.answered
+
+
+def _failure(outcome: Outcome) -> dict[str, Any]:
+    expected = " | ".join(outcome.item.answers) if outcome.item.answerable else "(abstain)"
+    return {"id": outcome.item.id, "question": outcome.item.question, "expected": expected, "got": outcome.answer.answer}
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 1.0
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    index = min(len(values) - 1, round(pct / 100 * (len(values) - 1)))
+    return values[index]
