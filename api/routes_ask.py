@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import MetricsDep, PipelineDep
 from api.schemas import AnswerOut, AskRequest, ErrorOut
-from rag.models import Answer
 
 router = APIRouter(tags=["ask"])
 _ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}}
@@ -50,7 +49,3 @@ def answer_pieces(text: str) -> Iterator[str]:
 
 def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    return answer.to_dict()

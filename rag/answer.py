@@ -18,7 +18,6 @@ from rag.text import NUMBER_PATTERN, Sentence, content_terms, fold, is_ordinal, 
 NOT_IN_CORPUS = "The corpus does not say."
 CONTEXT_WEIGHT = 0.6  # a term found only in the title or the previous sentence counts for less
 MIN_SIMILARITY = 0.2
-NAMED_KINDS = ("person", "place", "organisation")
 _PRESENT = re.compile(r"\b(is|are|has|have|does|do|currently|now|still|so far)\b", re.I)
 
 

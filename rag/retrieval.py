@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import bm25s
-import numpy as np
 
 from rag.embedding import Embedder
 from rag.models import Chunk, DocumentRecord, Passage
@@ -128,7 +127,3 @@ def collapse_near_duplicates(passages: list[Passage], threshold: float = 0.9) ->
         kept.append(passage)
         kept_terms.append(terms)
     return kept
-
-
-def cosine(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
-    return np.asarray(vectors @ query, dtype=np.float32)

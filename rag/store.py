@@ -70,7 +70,7 @@ class ChromaStore:
             ids=[record.doc_id],
             embeddings=[_PLACEHOLDER_VECTOR],
             documents=[record.text],
-            metadatas=[_clean_meta({**_record_meta(record)})],
+            metadatas=[_clean_meta(_record_meta(record))],
         )
 
     def delete_document(self, doc_id: str) -> None:
