@@ -7,18 +7,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag import extract
+from rag import clauses, extract
 from rag.embedding import Embedder
 from rag.extract import Candidate
 from rag.models import Citation, Passage
-from rag.question import SYNONYMS, Question, negated
+from rag.question import SYNONYMS, Question, asked_name, negated
 from rag.retrieval import CorpusIndex
-from rag.text import NUMBER_PATTERN, Sentence, content_terms, fold, is_ordinal, number_value, split_sentences, stem
+from rag.text import NUMBER_PATTERN, STOPWORDS, Sentence, content_terms, fold, is_ordinal, number_value, split_sentences, stem
 
 NOT_IN_CORPUS = "The corpus does not say."
 CONTEXT_WEIGHT = 0.6  # a term found only in the title or the previous sentence counts for less
 MIN_SIMILARITY = 0.2
 _PRESENT = re.compile(r"\b(is|are|has|have|does|do|currently|now|still|so far)\b", re.I)
+_PROSPECTIVE_QUESTION = re.compile(r"\b(will|going to|next|after)\b", re.I)
+_RETROSPECTIVE = re.compile(r"\b(previous|previously|last|earlier|ago|former|formerly|past)\b", re.I)
+_PROSPECTIVE = re.compile(r"\b(will|would|later|next|then|upcoming|plans?|planned|scheduled)\b", re.I)
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Evidence:
     candidates: list[Candidate] = field(default_factory=list)
     best: Candidate | None = None
     question_terms: tuple[str, ...] = ()
+    context_terms: set[str] = field(default_factory=set)  # the title's and those the sentence refers back to
+    referent_phrases: list[str] = field(default_factory=list)  # "Russian Foreign Ministry" for "the ministry"
 
     @property
     def is_headline(self) -> bool:
@@ -74,11 +79,17 @@ class ExtractiveAnswerer:
         missing = [t for t in question.terms if t not in corpus.document_frequency and not _synonym_known(t, corpus)]
         if not _tolerable(missing, question):
             return self._abstain(question, evidence, missing)
-        supported = [e for e in evidence if _tolerable(e.uncovered, question) and e.similarity >= MIN_SIMILARITY]
         lexicon = self._lexicon(corpus)
+        supported = [
+            e for e in evidence
+            if _tolerable(e.uncovered, question) and e.similarity >= MIN_SIMILARITY
+            and not _names_another_entity(question, e, lexicon)
+        ]  # fmt: skip
         for item in supported:
             item.candidates = _candidates(question, item.sentence.text, lexicon)
             item.best = _pick(question, item)
+            if item.best and _name_only_in_side_clause(question, item):
+                item.best = None
         usable = [e for e in supported if e.best or question.kind in ("yesno", "description")]
         if not usable:
             return self._abstain(question, evidence, [])
@@ -95,8 +106,16 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 terms = set(content_terms(sentence.text))
-                coverage, uncovered = _coverage(question.terms, terms, title_terms, corpus)
-                evidence.append(Evidence(sentence, passage, rank, coverage, uncovered, question_terms=question.terms))
+                earlier = corpus.sentences_before(passage.chunk.doc_id, sentence.start)
+                referents = clauses.referents(sentence.text, earlier)
+                context = title_terms | referents.terms
+                coverage, uncovered = _coverage(question.terms, terms, context, corpus)
+                evidence.append(
+                    Evidence(
+                        sentence, passage, rank, coverage, uncovered, question_terms=question.terms,
+                        context_terms=context, referent_phrases=referents.phrases,
+                    )  # fmt: skip
+                )
         if evidence:
             vectors = self._embedder.embed([question.retrieval_text] + [e.sentence.text for e in evidence])
             similarities = np.asarray(vectors[1:] @ vectors[0])
@@ -121,6 +140,7 @@ class ExtractiveAnswerer:
 
     def _compose(self, question: Question, usable: list[Evidence], corpus: CorpusIndex) -> Draft:
         usable = _prefer_running_total(question, usable)
+        usable = _prefer_fullest_list(question, usable)
         accounts = _accounts_by_document(usable)
         lead = accounts[0]
         agreeing = [e for e in accounts if e is not lead and _value(e) == _value(lead)]
@@ -159,6 +179,17 @@ def _prefer_running_total(question: Question, usable: list[Evidence]) -> list[Ev
     return [top, *(e for e in usable if e is not top)]
 
 
+def _prefer_fullest_list(question: Question, usable: list[Evidence]) -> list[Evidence]:
+    """'Which countries...': of nearly as strong accounts, the one naming the most answers leads."""
+    if question.kind not in ("place", "person") or not _asks_plural(question):
+        return usable
+    strong = [e for e in usable if e.best and e.score >= 0.9 * usable[0].score]
+    if not strong:
+        return usable
+    top = max(strong, key=lambda e: len(_coordinated(e.best, e)) if e.best else 0)
+    return [top, *(e for e in usable if e is not top)]
+
+
 def _tolerable(uncovered: list[str], question: Question) -> bool:
     """One unsupported term may be a loose verb ('face') or a typo, never a name, nor the role a
     named answer must fill ('ambassador'), and not in a short question."""
@@ -168,8 +199,7 @@ def _tolerable(uncovered: list[str], question: Question) -> bool:
         return False
     if question.kind in ("person", "organisation") and re.match(r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)):
         return False  # "Who is the ambassador...": the role itself must be in the evidence
-    names = {stem(fold(word)) for word in re.findall(r"\b[A-Z\u00c0-\u00de][\w-]+", question.text[1:])}
-    return uncovered[0] not in names
+    return uncovered[0] not in _question_names(question)
 
 
 def _finish(text: str) -> str:
@@ -208,7 +238,53 @@ def _covers(term: str, terms: set[str]) -> bool:
         return True
     if f"{term}n" in terms or (term.endswith("n") and term[:-1] in terms):
         return True  # Cuba / Cuban, Russia / Russian
-    return len(term) >= 7 and any(len(t) >= 7 and t[:7] == term[:7] for t in terms)
+    if len(term) >= 7 and any(len(t) >= 7 and t[:7] == term[:7] for t in terms):
+        return True
+    # One word family: "invit" (invited) / "invitation", "recruit" / "recruitment".
+    return len(term) >= 5 and any(len(t) >= 5 and (t.startswith(term) or term.startswith(t)) for t in terms)
+
+
+def _names_another_entity(question: Question, item: Evidence, lexicon: Lexicon) -> bool:
+    """The evidence names a different one of what the question asks about: the question's "Cuban
+    Foreign Ministry" against the sentence's (or its referent's) "Russian Foreign Ministry"."""
+    phrases = clauses.capitalised_phrases(item.sentence.text) + item.referent_phrases
+    for asked in clauses.capitalised_phrases(question.text):
+        *asked_modifiers, head = [fold(w) for w in asked.split()]
+        for phrase in phrases:
+            words = [fold(w) for w in phrase.split()]
+            if head not in words:
+                continue
+            modifiers = set(words[: words.index(head)]) - STOPWORDS
+            only_asked = set(asked_modifiers) - modifiers
+            only_found = modifiers - set(asked_modifiers)
+            if any(_is_nationality(w, lexicon) for w in only_asked) and any(_is_nationality(w, lexicon) for w in only_found):
+                return True
+    return False
+
+
+def _is_nationality(word: str, lexicon: Lexicon) -> bool:
+    return word in lexicon.places or word.endswith(("an", "ese", "ish"))
+
+
+def _question_names(question: Question) -> set[str]:
+    """The question's capitalised words (not its first), as terms: the names it asks about."""
+    return {stem(fold(word)) for word in re.findall(r"\b[A-Z\u00c0-\u00de][\w-]+", question.text[1:])}
+
+
+def _name_only_in_side_clause(question: Question, item: Evidence) -> bool:
+    """A name the question asks about, found in this sentence only inside a relative clause that
+    does not hold the answer, is about someone else: "Lavrov's ninth visit to the Island ...,
+    who will later travel to Venezuela and Brazil" does not count visits to Brazil."""
+    best = item.best
+    spans = clauses.relative_clauses(item.sentence.text)
+    if best is None or not spans:
+        return False
+    main_terms = set(content_terms(clauses.outside(spans, item.sentence.text, best.start)))
+    sentence_terms = set(content_terms(item.sentence.text))
+    return any(
+        _covers(name, sentence_terms) and not _covers(name, main_terms) and not _covers(name, item.context_terms)
+        for name in _question_names(question) if name in question.terms
+    )
 
 
 def _synonym_known(term: str, corpus: CorpusIndex) -> bool:
@@ -219,12 +295,15 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
     kind = question.kind
     if kind == "count":
         found = extract.counts(sentence, wants_times=bool(re.search(r"\btimes?\b", fold(question.text))))
+        found = [c for c in found if _counts_what_is_asked(question, c)]
     elif kind == "date":
         found = extract.dates(sentence)
         if re.match(r"(and )?when will\b", fold(question.text)):
             found = [c for c in found if not _is_past(c)]
     elif kind == "person":
         found = extract.people(sentence, lexicon.places, lexicon.common_words)
+    elif kind == "role":
+        return extract.roles(sentence, asked_name(question.text) or "")
     elif kind == "place":
         found = extract.places(sentence, lexicon.places)
     elif kind == "organisation":
@@ -233,11 +312,24 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
         found = extract.enumerations(sentence)
     else:
         return []
+    if kind in ("place", "person") and _PROSPECTIVE_QUESTION.search(question.text):
+        # "Where will he go after Cuba?" is not answered by "his previous stay in Havana".
+        found = [c for c in found if not _RETROSPECTIVE.search(_around(sentence, c, before=6, after=4))]
     asked = fold(question.text)
     # The answer is what the question does not already name ("which ministry" may name a ministry).
     kind_word = re.search(r"\b(?:which|what)\s+(\w+)", asked)
     terms = tuple(t for t in question.terms if not kind_word or t != stem(kind_word.group(1)))
     return [c for c in found if not _named_in_question(c, asked, terms)]
+
+
+def _counts_what_is_asked(question: Question, candidate: Candidate) -> bool:
+    """'How many Cuban mercenaries...' is not answered by '17 people': a count's noun must be one
+    the question counts."""
+    asked = re.search(r"\bhow many\s+((?:\S+\s*){1,3})", fold(question.text))
+    unit = content_terms(candidate.text)
+    if not asked or not unit or re.match(r"times?\b", asked.group(1)):
+        return True
+    return any(_covers(term, set(unit)) for term in content_terms(asked.group(1)))
 
 
 def _is_past(candidate: Candidate) -> bool:
@@ -266,10 +358,19 @@ def _pick(question: Question, item: Evidence) -> Candidate | None:
         bonus = 2.0 * (near + _local_matches(candidate, item.sentence.text, question.terms))
         if question.kind == "date":
             bonus += extract.date_specificity(candidate)
+        if question.kind in ("place", "person") and _PROSPECTIVE_QUESTION.search(question.text):
+            bonus += 1.5 * bool(_PROSPECTIVE.search(_around(item.sentence.text, candidate, before=6, after=0)))
         return bonus - distance
 
     tied = [c for c in item.candidates if _local_matches(c, item.sentence.text, question.terms)]
     return max(tied, key=rank) if tied else None
+
+
+def _around(sentence: str, candidate: Candidate, before: int, after: int) -> str:
+    """The words just before and after a candidate."""
+    words_before = re.findall(r"\S+", sentence[: candidate.start])[-before:] if before else []
+    words_after = re.findall(r"\S+", sentence[candidate.start + len(candidate.text) :])[:after] if after else []
+    return " ".join([*words_before, *words_after])
 
 
 def _local_matches(candidate: Candidate, sentence: str, terms: tuple[str, ...], window: int = 7) -> int:
@@ -287,14 +388,30 @@ def _value(item: Evidence) -> str:
 
 def _phrase(question: Question, item: Evidence) -> str:
     if question.kind == "yesno":
-        return "No." if negated(item.sentence.text) != negated(question.text) else "Yes."
+        clause = _predicate_clause(question, item.sentence.text)
+        return "No." if negated(clause) != negated(question.text) else "Yes."
     if question.kind == "description" or item.best is None:
         return item.sentence.text
+    if question.kind == "role":
+        return f"{asked_name(question.text)} is {item.best.phrase}"
     if question.kind in ("place", "person") and _asks_plural(question):
         phrase = " and ".join(dict.fromkeys(c.phrase for c in _coordinated(item.best, item)))
     else:
         phrase = item.best.phrase
     return phrase[0].upper() + phrase[1:]
+
+
+def _predicate_clause(question: Question, sentence: str) -> str:
+    """The clause that says what a yes/no question asks of its subject: in "The Ministry stated that
+    'Cuba is not part of the conflict' and rejected 'mercenarism'", the 'not' does not answer
+    "Did the Ministry reject mercenarism?"."""
+    subject = re.match(r"\W*\w+\s+(?:the\s+)?((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f'-]*\s*)+)", question.text)
+    subject_terms = set(content_terms(subject.group(1))) if subject else set()
+    predicate = [t for t in question.terms if t not in subject_terms] or list(question.terms)
+    parts = clauses.clauses(sentence)
+    if len(parts) < 2:
+        return sentence
+    return max(parts, key=lambda part: sum(_covers(t, set(content_terms(part))) for t in predicate))
 
 
 def _coordinated(best: Candidate, item: Evidence) -> list[Candidate]:

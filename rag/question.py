@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rag.text import content_terms, fold, stem, tokens
 
-QuestionKind = str  # count | date | person | place | organisation | list | yesno | description
+QuestionKind = str  # count | date | person | role | place | organisation | list | yesno | description
 
 _KIND_PATTERNS: tuple[tuple[QuestionKind, str], ...] = (
     ("count", r"\bhow (many|much)\b|\bwhat number\b|\bnumber of\b"),
@@ -27,19 +27,21 @@ _KIND_PATTERNS: tuple[tuple[QuestionKind, str], ...] = (
 # Words that shape the question rather than name what must be in the evidence.
 _FRAME_WORDS = frozenset(
     """time many much number year date day month name happen happened person place city country
-    countries kind type list official article sector area issue topic spher thing word""".split()
+    countries kind type list official article piece story sector area issue topic spher thing word""".split()
 )
 # Small general-English equivalences: a question's word and the article's word for the same thing.
 SYNONYMS: dict[str, frozenset[str]] = {
     group_word: frozenset(stem(word) for word in group)
     for group in (
-        frozenset({"visit", "visited", "trip", "stay", "travel", "traveled", "travelled", "tour", "stop"}),
+        frozenset({"visit", "visited", "trip", "stay", "travel", "traveled", "travelled", "tour", "stop",
+                   "go", "goes", "went", "going"}),
         frozenset({"meet", "met", "meeting", "talk", "talks", "received", "interview"}),
         frozenset({"arrest", "arrested", "detain", "detained"}),
         frozenset({"say", "said", "state", "stated", "announce", "announced", "declare", "declared"}),
         frozenset({"war", "conflict", "invasion"}),
         frozenset({"sign", "signed", "agreement"}),
         frozenset({"country", "nation", "island"}),
+        frozenset({"people", "person", "persons", "individuals"}),
     )
     for group_word in {stem(word) for word in group}
 }
@@ -54,7 +56,18 @@ class Question:
     retrieval_text: str
 
 
+_WHO_IS_NAME = re.compile(r"^\s*(?i:who)\s+(?i:is|was)\s+((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f'.-]*\s*)+)\??\s*$")
+
+
+def asked_name(text: str) -> str | None:
+    """The name in "Who is Vyacheslav Volodin?": the question asks for that person's role."""
+    match = _WHO_IS_NAME.match(text)
+    return match.group(1).strip() if match else None
+
+
 def classify(text: str) -> QuestionKind:
+    if asked_name(text):
+        return "role"
     folded = fold(text).strip()
     for kind, pattern in _KIND_PATTERNS:
         if re.search(pattern, folded):
@@ -81,7 +94,7 @@ def analyse(text: str, vocabulary: Collection[str], history: list[str] | None = 
 
 def correct_spelling(term: str, vocabulary: Collection[str]) -> str:
     """A word the corpus never uses, close to one it does, is taken as a typo of it."""
-    if term in vocabulary or len(term) < 5:
+    if term in vocabulary or len(term) < 4:
         return term
     close = difflib.get_close_matches(term, list(vocabulary), n=1, cutoff=0.8)
     return close[0] if close else term

@@ -14,7 +14,7 @@ import bm25s
 from rag.embedding import Embedder
 from rag.models import Chunk, DocumentRecord, Passage
 from rag.store import ChromaStore
-from rag.text import content_terms
+from rag.text import content_terms, split_sentences
 
 logger = logging.getLogger(__name__)
 # bm25s logs every index build at DEBUG through its own handler.
@@ -33,10 +33,34 @@ class CorpusIndex:
     chunks: list[Chunk]
     bm25: bm25s.BM25 | None
     document_frequency: Counter[str] = field(default_factory=Counter)
+    _chunks_by_doc: dict[str, list[Chunk]] | None = field(default=None, repr=False)
 
     def idf(self, term: str) -> float:
         count = len(self.chunks) or 1
         return math.log(1 + count / (1 + self.document_frequency.get(term, 0)))
+
+    def sentences_before(self, doc_id: str, offset: int, limit: int = 3) -> list[str]:
+        """The sentences of a document just before an offset, pieced together from its chunks."""
+        if self._chunks_by_doc is None:
+            grouped: dict[str, list[Chunk]] = {}
+            for chunk in self.chunks:
+                grouped.setdefault(chunk.doc_id, []).append(chunk)
+            self._chunks_by_doc = {doc: sorted(found, key=lambda c: c.start) for doc, found in grouped.items()}
+        text, reached = "", None
+        for chunk in self._chunks_by_doc.get(doc_id, []):
+            if chunk.start >= offset:
+                break
+            if reached is None or chunk.start > reached + 4:
+                text, reached = "", chunk.start  # a gap: only the contiguous text next to the offset counts
+            elif chunk.start > reached:
+                text, reached = text + "\n" * (chunk.start - reached), chunk.start  # the paragraph break between chunks
+            if chunk.end > reached:
+                text += chunk.text[reached - chunk.start :]
+                reached = chunk.end
+        if reached is None:
+            return []
+        text = text[: len(text) - max(0, reached - offset)]
+        return [s.text for s in split_sentences(text)][-limit:]
 
 
 class HybridRetriever:

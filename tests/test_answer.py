@@ -14,6 +14,10 @@ UNANSWERABLE = [
     "Who won the 2022 World Cup?",
     "How much oil does Russia send to Cuba each year?",
     "Who is the foreign minister of Brazil?",
+    # Near-misses: the words are all there, the fact is not.
+    "How many times has Lavrov visited Brazil?",  # Brazil is in the ninth-visit sentence, in a side clause
+    "Who is the spokesperson for the Cuban Foreign Ministry?",  # the spokesperson is the Russian ministry's
+    "How many Cuban mercenaries fought in Ukraine?",  # the 17 are people arrested, not mercenaries
 ]
 
 
@@ -55,6 +59,12 @@ def test_unanswerable_questions_abstain(corpus_pipeline: Pipeline, question: str
         ("What shortages does Cuba face?", "food, medicine and fuel"),
         ("Is Cuba part of the war in Ukraine?", "No."),
         ("Who did Lavrov meet in Havana?", "Diaz-Canel"),
+        ("How many times has Lavrov visted Cuba?", "Nine times"),
+        ("Who is the spokesperson for the Russian Foreign Ministry?", "Maria Zakharova"),
+        ("Which countries will Lavrov travel to after Cuba?", "Venezuela and Brazil"),
+        ("Did the Foreign Affairs Ministry reject mercenarism?", "Yes."),
+        ("Who is Vyacheslav Volodin?", "Vyacheslav Volodin is the president of the State Duma"),
+        ("What took place in Havana after the commitments endorsed last May?", "business economic forum"),
     ],
 )
 def test_question_types(corpus_pipeline: Pipeline, question: str, expected: str) -> None:
@@ -88,3 +98,15 @@ def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
     assert is_grounded("Nine times, as of 19 February 2024. [1]", [quote])
     assert not is_grounded("Ten times. [1]", [quote])
     assert not is_grounded("He met Putin. [1]", [quote])
+
+
+def test_sentences_before_an_offset_span_chunk_boundaries(corpus_pipeline: Pipeline) -> None:
+    corpus = corpus_pipeline._retriever.corpus()
+    text = corpus_pipeline.document(DOC_14YMEDIO).text
+    chunks = sorted((c for c in corpus.chunks if c.doc_id == DOC_14YMEDIO), key=lambda c: c.start)
+    second = chunks[1].start
+    earlier = corpus.sentences_before(DOC_14YMEDIO, second, limit=2)
+    assert len(earlier) == 2
+    assert all(sentence in text[:second] for sentence in earlier)
+    assert text[:second].rstrip().endswith(earlier[-1])
+    assert corpus.sentences_before(DOC_14YMEDIO, 0) == []
