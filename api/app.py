@@ -31,7 +31,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         started = time.perf_counter()
         # The model and the store load once here, never per request.
-        loaded = pipeline or await run_in_threadpool(Pipeline, settings)
+        loaded: Pipeline = pipeline if pipeline is not None else await run_in_threadpool(Pipeline, settings)
         if ingest_corpus and settings.corpus_dir.exists():
             report = await run_in_threadpool(loaded.ingest, [settings.corpus_dir])
             logger.info("corpus ingested: %s", report.to_dict())

@@ -19,7 +19,13 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 
 def _summary(record: DocumentRecord) -> dict[str, Any]:
-    return {"doc_id": record.doc_id, "title": record.title, "date": record.date, "source": record.source, "chunks": record.chunks}
+    return {
+        "doc_id": record.doc_id,
+        "title": record.title,
+        "date": record.date,
+        "source": record.source,
+        "chunks": record.chunks,
+    }
 
 
 @router.get("", response_model=list[DocumentOut])

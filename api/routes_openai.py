@@ -44,9 +44,7 @@ async def chat_completions(body: ChatRequest, pipeline: PipelineDep, metrics: Me
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.model,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}
-        ],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "citations": _citations(answer),
         "answered": answer.answered,

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.conftest import HEADLINE, rag_server  # noqa: E402
+from tests.conftest import HEADLINE, rag_server
 
 
 def main(requests: int = 100) -> None:

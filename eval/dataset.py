@@ -81,6 +81,26 @@ def check_gold_evidence(items: list[EvalItem], documents: dict[str, str]) -> lis
     return problems
 
 
+GATED_SCORES = (
+    "answer_accuracy", "abstention_precision", "abstention_recall", "citation_validity",
+    "gold_citation_rate", "hit_rate", "mrr",
+)  # fmt: skip
+
+
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict[str, float]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(key): float(value) for key, value in data["thresholds"].items()}
+    """{score name: minimum}; every name must be a gated score and every value within 0..1."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidInputError(f"cannot read the thresholds {path}: {exc}") from None
+    raw = data.get("thresholds") if isinstance(data, dict) else None
+    if not isinstance(raw, dict) or not raw:
+        raise InvalidInputError(f"{path}: expected a 'thresholds:' mapping of score names to minimums")
+    thresholds = {}
+    for name, value in raw.items():
+        if name not in GATED_SCORES:
+            raise InvalidInputError(f"{path}: unknown score {name!r}; known: {', '.join(GATED_SCORES)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise InvalidInputError(f"{path}: {name} must be a number between 0 and 1, got {value!r}")
+        thresholds[str(name)] = float(value)
+    return thresholds

@@ -27,13 +27,19 @@ class Outcome:
     def gold_rank(self) -> int | None:
         """1-based rank of the first retrieved passage holding a gold sentence."""
         for rank, passage in enumerate(self.passages, start=1):
-            if any(g.doc_id == passage.chunk.doc_id and _overlaps(g.sentence, passage, self.documents) for g in self.item.evidence):
+            if any(
+                g.doc_id == passage.chunk.doc_id and _overlaps(g.sentence, passage, self.documents)
+                for g in self.item.evidence
+            ):
                 return rank
         return None
 
     def cites_gold(self) -> bool:
         golds = {(g.doc_id, g.sentence) for g in self.item.evidence}
-        return any((c.doc_id, c.quote) in golds or any(c.quote in s or s in c.quote for d, s in golds if d == c.doc_id) for c in self.answer.citations)
+        return any(
+            (c.doc_id, c.quote) in golds or any(c.quote in s or s in c.quote for d, s in golds if d == c.doc_id)
+            for c in self.answer.citations
+        )
 
 
 def _overlaps(sentence: str, passage: Passage, documents: dict[str, str]) -> bool:
@@ -102,7 +108,12 @@ def _failed(outcome: Outcome) -> bool:
 
 def _failure(outcome: Outcome) -> dict[str, Any]:
     expected = " | ".join(outcome.item.answers) if outcome.item.answerable else "(abstain)"
-    return {"id": outcome.item.id, "question": outcome.item.question, "expected": expected, "got": outcome.answer.answer}
+    return {
+        "id": outcome.item.id,
+        "question": outcome.item.question,
+        "expected": expected,
+        "got": outcome.answer.answer,
+    }
 
 
 def _ratio(part: int, whole: int) -> float:

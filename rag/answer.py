@@ -13,7 +13,17 @@ from rag.extract import Candidate
 from rag.models import Citation, Passage
 from rag.question import SYNONYMS, Question, asked_name, negated
 from rag.retrieval import CorpusIndex
-from rag.text import NUMBER_PATTERN, STOPWORDS, Sentence, content_terms, fold, is_ordinal, number_value, split_sentences, stem
+from rag.text import (
+    NUMBER_PATTERN,
+    STOPWORDS,
+    Sentence,
+    content_terms,
+    fold,
+    is_ordinal,
+    number_value,
+    split_sentences,
+    stem,
+)
 
 NOT_IN_CORPUS = "The corpus does not say."
 CONTEXT_WEIGHT = 0.6  # a term found only in the title or the previous sentence counts for less
@@ -112,9 +122,15 @@ class ExtractiveAnswerer:
                 coverage, uncovered = _coverage(question.terms, terms, context, corpus)
                 evidence.append(
                     Evidence(
-                        sentence, passage, rank, coverage, uncovered, question_terms=question.terms,
-                        context_terms=context, referent_phrases=referents.phrases,
-                    )  # fmt: skip
+                        sentence,
+                        passage,
+                        rank,
+                        coverage,
+                        uncovered,
+                        question_terms=question.terms,
+                        context_terms=context,
+                        referent_phrases=referents.phrases,
+                    )
                 )
         if evidence:
             vectors = self._embedder.embed([question.retrieval_text] + [e.sentence.text for e in evidence])
@@ -197,7 +213,9 @@ def _tolerable(uncovered: list[str], question: Question) -> bool:
         return True
     if len(uncovered) > 1 or len(question.terms) < 3:
         return False
-    if question.kind in ("person", "organisation") and re.match(r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)):
+    if question.kind in ("person", "organisation") and re.match(
+        r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)
+    ):
         return False  # "Who is the ambassador...": the role itself must be in the evidence
     return uncovered[0] not in _question_names(question)
 
@@ -257,7 +275,9 @@ def _names_another_entity(question: Question, item: Evidence, lexicon: Lexicon) 
             modifiers = set(words[: words.index(head)]) - STOPWORDS
             only_asked = set(asked_modifiers) - modifiers
             only_found = modifiers - set(asked_modifiers)
-            if any(_is_nationality(w, lexicon) for w in only_asked) and any(_is_nationality(w, lexicon) for w in only_found):
+            if any(_is_nationality(w, lexicon) for w in only_asked) and any(
+                _is_nationality(w, lexicon) for w in only_found
+            ):
                 return True
     return False
 
@@ -283,7 +303,8 @@ def _name_only_in_side_clause(question: Question, item: Evidence) -> bool:
     sentence_terms = set(content_terms(item.sentence.text))
     return any(
         _covers(name, sentence_terms) and not _covers(name, main_terms) and not _covers(name, item.context_terms)
-        for name in _question_names(question) if name in question.terms
+        for name in _question_names(question)
+        if name in question.terms
     )
 
 
@@ -427,7 +448,9 @@ def _coordinated(best: Candidate, item: Evidence) -> list[Candidate]:
 
 
 def _asks_plural(question: Question) -> bool:
-    return bool(re.search(r"\b(countries|cities|places|people|officials|who else|which leaders)\b", fold(question.text)))
+    return bool(
+        re.search(r"\b(countries|cities|places|people|officials|who else|which leaders)\b", fold(question.text))
+    )
 
 
 def _as_of(question: Question, item: Evidence) -> str:
@@ -455,7 +478,9 @@ def _cite(ref: int, item: Evidence) -> Citation:
 def is_grounded(text: str, citations: list[Citation]) -> bool:
     """Every number and name in the answer appears in a cited quote (the as-of date in its citation)."""
     body = re.sub(r", as of \d{1,2} \w+ \d{4}", "", re.sub(r"\[\d+\]", "", text))
-    quotes = " ".join(c.quote for c in citations) + " " + " ".join(f"\u201c{c.title}\u201d ({c.date})" for c in citations)
+    quotes = (
+        " ".join(c.quote for c in citations) + " " + " ".join(f"\u201c{c.title}\u201d ({c.date})" for c in citations)
+    )
     quote_values = {number_value(m.group()) for m in NUMBER_PATTERN.finditer(quotes)}
     for match in NUMBER_PATTERN.finditer(body):
         if number_value(match.group()) not in quote_values:

@@ -13,7 +13,9 @@ _OPENING_ANAPHOR = re.compile(
     re.I,
 )
 _DEFINITE = re.compile(r"\bthe ([a-z]{4,})\b")
-_CAPITALISED_PHRASE = re.compile(r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f-]*\s+){0,4}[A-Z\u00c0-\u00de][\w\u00c0-\u024f-]*")
+_CAPITALISED_PHRASE = re.compile(
+    r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f-]*\s+){0,4}[A-Z\u00c0-\u00de][\w\u00c0-\u024f-]*"
+)
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s+(?:and|but|while|whereas)\s+(?=[a-z])")
 

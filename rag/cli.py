@@ -16,7 +16,9 @@ from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.models import Answer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Ask questions of news articles; every answer quotes its source.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Ask questions of news articles; every answer quotes its source."
+)
 stderr = Console(stderr=True, soft_wrap=True)
 
 
@@ -44,9 +46,13 @@ def ingest(
     if missing:
         _fail(f"no such file or folder: {', '.join(missing)}")
     pipeline = _pipeline(settings)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr, disable=as_json) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr, disable=as_json
+    ) as bar:
         task = bar.add_task("ingesting", total=None)
-        report = pipeline.ingest(roots, prune=prune, progress=lambda doc_id: bar.update(task, advance=1, description=doc_id))
+        report = pipeline.ingest(
+            roots, prune=prune, progress=lambda doc_id: bar.update(task, advance=1, description=doc_id)
+        )
     if as_json:
         print(json.dumps(report.to_dict()))
     else:
@@ -78,7 +84,8 @@ def format_answer(answer: Answer) -> str:
         lines.append("Closest passages (they do not support an answer):")
     for c in answer.citations:
         lines.append(f"  [{c.ref}] \u201c{c.quote}\u201d")
-        lines.append(f"      \u2014 {c.title} ({c.source or 'unknown source'}, {c.date or 'undated'}), chars {c.start}\u2013{c.end}")
+        origin = f"{c.title} ({c.source or 'unknown source'}, {c.date or 'undated'})"
+        lines.append(f"      \u2014 {origin}, chars {c.start}\u2013{c.end}")
     return "\n".join(lines)
 
 
@@ -94,7 +101,10 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the stored documents."""
     records = _pipeline().documents()
     if as_json:
-        rows = [{"doc_id": r.doc_id, "title": r.title, "date": r.date, "source": r.source, "chunks": r.chunks} for r in records]
+        rows = [
+            {"doc_id": r.doc_id, "title": r.title, "date": r.date, "source": r.source, "chunks": r.chunks}
+            for r in records
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in records:
@@ -121,7 +131,9 @@ def serve(
 def run_eval(
     set_path: Annotated[Path | None, typer.Option("--set", help="The eval set (YAML).")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
-    retriever: Annotated[str | None, typer.Option(help="dense, bm25 or hybrid; default: all three, gated on hybrid.")] = None,
+    retriever: Annotated[
+        str | None, typer.Option(help="dense, bm25 or hybrid; default: all three, gated on hybrid.")
+    ] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds file.")] = None,
 ) -> None:
     """Run the eval set through the pipeline; exit 1 when a score is below its threshold."""

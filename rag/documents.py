@@ -63,9 +63,7 @@ def load_file(path: Path, doc_id: str) -> Article:
     return parse_article(raw, doc_id=doc_id, suffix=suffix, path=str(path.resolve()))
 
 
-def parse_article(
-    raw: str, doc_id: str, suffix: str = ".txt", path: str | None = None, **known: Any
-) -> Article:
+def parse_article(raw: str, doc_id: str, suffix: str = ".txt", path: str | None = None, **known: Any) -> Article:
     """Turn raw article text into a cleaned Article; `known` metadata wins over extraction."""
     meta, body = _split_front_matter(raw)
     meta.update({key: value for key, value in known.items() if value})
@@ -176,5 +174,7 @@ def iter_article_files(root: Path) -> list[Path]:
         check_suffix(root.name)
         return [root]
     return sorted(
-        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
     )

@@ -44,7 +44,5 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
-                texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
-            )
+            vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)

@@ -6,8 +6,16 @@ import re
 from dataclasses import dataclass
 
 from rag.text import (
-    DATE_PATTERN, MONTHS, NUMBER_PATTERN, STOPWORDS, cardinal_word, fold, is_ordinal, iso_date,
-    number_value, stem,
+    DATE_PATTERN,
+    MONTHS,
+    NUMBER_PATTERN,
+    STOPWORDS,
+    cardinal_word,
+    fold,
+    is_ordinal,
+    iso_date,
+    number_value,
+    stem,
 )  # fmt: skip
 
 _NAME_TOKEN = r"(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f'\u2019.-]*|[0-9]+[a-z]+)"
@@ -25,7 +33,9 @@ _LOCATIVE = re.compile(
     rf"\b(in|to|from|at|through|across|visit|toward|towards|into)\s+(the\s+)?"
     rf"(?:{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})*(?:,\s+|\s+and\s+))*$"
 )
-_MODIFIER = re.compile(r"\b(more than|over|about|nearly|almost|at least|some|around|up to|fewer than|less than)\s+$", re.I)
+_MODIFIER = re.compile(
+    r"\b(more than|over|about|nearly|almost|at least|some|around|up to|fewer than|less than)\s+$", re.I
+)
 _CALENDAR = frozenset([*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 
 
@@ -141,7 +151,9 @@ def has_role_apposition(candidate: Candidate, sentence: str) -> bool:
     after = fold(sentence[candidate.start + len(candidate.text) :])
     before = fold(sentence[: candidate.start])
     role = "|".join(sorted(ROLE_WORDS - {"the", "foreign", "general"}))
-    return bool(re.match(rf",\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:{role})\b", after) or re.search(rf"\b(?:{role})\s+$", before))
+    return bool(
+        re.match(rf",\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:{role})\b", after) or re.search(rf"\b(?:{role})\s+$", before)
+    )
 
 
 def is_organisation(candidate: Candidate) -> bool:
@@ -224,15 +236,24 @@ def roles(sentence: str, name: str) -> list[Candidate]:
     "Maria Zakharova, spokesperson for the ministry", "The head of Foreign Trade ..., Ricardo Cabrisas"."""
     found = []
     surname = name.split()[-1]
-    occurrences = list(re.finditer(re.escape(name), sentence)) or list(re.finditer(rf"\b{re.escape(surname)}\b", sentence))
+    occurrences = list(re.finditer(re.escape(name), sentence)) or list(
+        re.finditer(rf"\b{re.escape(surname)}\b", sentence)
+    )
     for match in occurrences:
         segment_start = max(sentence.rfind(mark, 0, match.start()) for mark in ",;:\u2014(") + 1
         words = list(re.finditer(r"\S+", sentence[segment_start : match.start()]))
         kept = len(words)
-        while kept and (_ROLE_SUFFIX_WORD.match(words[kept - 1].group()) or fold(words[kept - 1].group()) in ROLE_WORDS):
+        while kept and (
+            _ROLE_SUFFIX_WORD.match(words[kept - 1].group()) or fold(words[kept - 1].group()) in ROLE_WORDS
+        ):
             kept -= 1
         before = words[kept:]
-        if before and before[-1].group()[0].isupper() and fold(before[-1].group()) not in ROLE_WORDS and " " not in name:
+        if (
+            before
+            and before[-1].group()[0].isupper()
+            and fold(before[-1].group()) not in ROLE_WORDS
+            and " " not in name
+        ):
             before = before[:-1]  # a given name before the surname asked about: "Sergei Lavrov"
         while before and fold(before[0].group()) in ("of", "for"):
             before = before[1:]

@@ -50,7 +50,7 @@ class Ingestor:
         search_from = 0
         for index, node in enumerate(nodes):
             text = node.get_content()
-            start = node.start_char_idx
+            start = getattr(node, "start_char_idx", None)  # set on the TextNodes the splitter returns
             if start is None or article.text[start : start + len(text)] != text:
                 start = article.text.find(text, search_from)
             if start < 0:
@@ -97,7 +97,9 @@ class Ingestor:
         self._store.delete_chunks(orphans)
         return len(orphans)
 
-    def ingest_paths(self, roots: Iterable[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest_paths(
+        self, roots: Iterable[Path], prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
         """Ingest files and folders; every file is read and checked before anything is written."""
         articles = load_articles(roots)
         report = IngestReport()

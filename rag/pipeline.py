@@ -75,6 +75,13 @@ class Pipeline:
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
         history: list[str] | None = None,
     ) -> Answer:  # fmt: skip
+        return self.ask_with_passages(question, top_k, mode, history)[0]
+
+    def ask_with_passages(
+        self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
+        history: list[str] | None = None,
+    ) -> tuple[Answer, list[Passage]]:  # fmt: skip
+        """The answer and every passage the answerer was given (the eval scores retrieval on them)."""
         question = self.check_question(question)
         started = time.perf_counter()
         corpus = self._retriever.corpus()
@@ -88,7 +95,7 @@ class Pipeline:
             "answer": round((done - retrieved) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
-        return Answer(question, draft.answer, draft.answered, draft.citations, timings)
+        return Answer(question, draft.answer, draft.answered, draft.citations, timings), passages
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)

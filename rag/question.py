@@ -33,8 +33,23 @@ _FRAME_WORDS = frozenset(
 SYNONYMS: dict[str, frozenset[str]] = {
     group_word: frozenset(stem(word) for word in group)
     for group in (
-        frozenset({"visit", "visited", "trip", "stay", "travel", "traveled", "travelled", "tour", "stop",
-                   "go", "goes", "went", "going"}),
+        frozenset(
+            {
+                "visit",
+                "visited",
+                "trip",
+                "stay",
+                "travel",
+                "traveled",
+                "travelled",
+                "tour",
+                "stop",
+                "go",
+                "goes",
+                "went",
+                "going",
+            }
+        ),
         frozenset({"meet", "met", "meeting", "talk", "talks", "received", "interview"}),
         frozenset({"arrest", "arrested", "detain", "detained"}),
         frozenset({"say", "said", "state", "stated", "announce", "announced", "declare", "declared"}),

@@ -26,9 +26,7 @@ def connect(data_dir: Path, chroma_url: str | None) -> Any:
         if not url.hostname:
             raise StoreUnavailableError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://host:8000")
         try:
-            return chromadb.HttpClient(
-                host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https"
-            )
+            return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https")
         except Exception as exc:
             raise StoreUnavailableError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from None
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +115,9 @@ class ChromaStore:
             n_results=min(n_results, total),
             include=["metadatas", "documents", "distances"],
         )
-        rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True)
+        rows = zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
         return [(_chunk(cid, text, meta), 1.0 - float(dist)) for cid, text, meta, dist in rows]
 
 

@@ -29,9 +29,7 @@ ORDINAL_WORDS = {
 }  # fmt: skip
 CARDINAL_NAMES = {value: word for word, value in NUMBER_WORDS.items() if value <= 20}
 
-MONTHS = (
-    "january february march april may june july august september october november december".split()
-)
+MONTHS = "january february march april may june july august september october november december".split()
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE_PATTERN = re.compile(
     rf"\b(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}}|{_MONTH} \d{{1,2}}\b"

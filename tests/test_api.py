@@ -60,7 +60,11 @@ def test_upload_ask_delete_reupload(server: str) -> None:
 
 
 def test_json_upload(server: str) -> None:
-    body = {"title": "Ferry service resumes", "text": "The Havana ferry resumed service with 3 boats.", "date": "2024-03-05"}
+    body = {
+        "title": "Ferry service resumes",
+        "text": "The Havana ferry resumed service with 3 boats.",
+        "date": "2024-03-05",
+    }
     created = httpx.post(f"{server}/documents", json=body, timeout=60)
     assert created.status_code == 201
     assert created.json()["doc_id"] == "ferry-service-resumes"
@@ -71,9 +75,10 @@ def test_json_upload(server: str) -> None:
 
 def test_stream_sends_text_then_citations_once(server: str) -> None:
     events = []
-    with httpx.Client(timeout=30) as client, connect_sse(
-        client, "POST", f"{server}/ask/stream", json={"question": HEADLINE}
-    ) as source:
+    with (
+        httpx.Client(timeout=30) as client,
+        connect_sse(client, "POST", f"{server}/ask/stream", json={"question": HEADLINE}) as source,
+    ):
         events = [(e.event, json.loads(e.data)) for e in source.iter_sse()]
     names = [name for name, _ in events]
     assert names.count("citations") == 1

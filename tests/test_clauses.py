@@ -5,7 +5,9 @@ from __future__ import annotations
 from rag import clauses, extract
 
 MINISTRY = "Earlier in February, the Russian Foreign Ministry announced Lavrov would also visit Venezuela."
-SPOKESPERSON = "An official statement from Maria Zakharova, spokesperson for the ministry, indicated that talks would go on."
+SPOKESPERSON = (
+    "An official statement from Maria Zakharova, spokesperson for the ministry, indicated that talks would go on."
+)
 DUMA = (
     "In recent months, the president of the State Duma Vyacheslav Volodin, the presidential adviser Maxim Oreshkin "
     "and the deputy prime minister Dmitry Chernyshenko have visited the Cuban capital."
@@ -23,7 +25,9 @@ def test_an_opening_anaphor_takes_in_the_previous_sentence() -> None:
     found = clauses.referents("At that time a forum took place in Havana.", ["The commitments were endorsed last May."])
     assert found.previous == "The commitments were endorsed last May."
     assert {"commitment", "endors"} <= found.terms
-    assert clauses.referents("A forum took place in Havana.", ["The commitments were endorsed last May."]).terms == set()
+    assert (
+        clauses.referents("A forum took place in Havana.", ["The commitments were endorsed last May."]).terms == set()
+    )
 
 
 def test_no_referent_without_earlier_sentences() -> None:
@@ -39,14 +43,18 @@ def test_relative_clauses_and_what_lies_outside_them() -> None:
 
 
 def test_clauses_split_at_punctuation_and_joined_verbs() -> None:
-    sentence = "The Ministry stated that \u201cCuba is not part of the conflict,\u201d and rejected \u201cmercenarism\u201d."
+    sentence = (
+        "The Ministry stated that \u201cCuba is not part of the conflict,\u201d and rejected \u201cmercenarism\u201d."
+    )
     parts = clauses.clauses(sentence)
     assert any("not part" in p for p in parts)
     assert any("rejected" in p and "not" not in p for p in parts)
 
 
 def test_capitalised_phrases_drop_leading_question_words() -> None:
-    assert clauses.capitalised_phrases("Who is the spokesperson for the Cuban Foreign Ministry?") == ["Cuban Foreign Ministry"]
+    assert clauses.capitalised_phrases("Who is the spokesperson for the Cuban Foreign Ministry?") == [
+        "Cuban Foreign Ministry"
+    ]
 
 
 def test_roles_before_and_after_a_name() -> None:

@@ -20,7 +20,14 @@ def test_14ymedio_clipping_loses_footer_caption_and_pull_quotes() -> None:
 
 def test_second_clipping_loses_navigation_teasers_and_json() -> None:
     text = clean_text((CORPUS / "004_b56f509dea83f18f.txt").read_text())
-    for noise in ("No time to read", "Get a summary", "Previous Article", "Next Article", '{"title"', "New Star Factory"):
+    for noise in (
+        "No time to read",
+        "Get a summary",
+        "Previous Article",
+        "Next Article",
+        '{"title"',
+        "New Star Factory",
+    ):
         assert noise not in text
     assert text.startswith("Lavrov in Cuba: High-level talks reinforce Moscow-Havana ties")
     assert "Lavrov traveled to Cuba on a Monday, February 19" in text
