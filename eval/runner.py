@@ -31,6 +31,7 @@ def run_eval(pipeline: Pipeline, set_path: Path, modes: tuple[RetrieverMode, ...
     with Progress(console=console, transient=True) as bar:
         for mode in modes:
             task = bar.add_task(f"eval ({mode})", total=len(items))
+            pipeline.forget_cached_vectors()  # each mode's latency starts from the same cold cache
             outcomes = []
             for item in items:
                 answer, passages = pipeline.ask_with_passages(item.question, mode=mode)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag import clauses, extract
-from rag.embedding import Embedder
+from rag.embedding import CachedEmbedder, Embedder
 from rag.extract import Candidate
 from rag.models import Citation, Passage
 from rag.question import SYNONYMS, Question, asked_name, negated
@@ -79,8 +79,12 @@ class Draft:
 
 class ExtractiveAnswerer:
     def __init__(self, embedder: Embedder) -> None:
-        self._embedder = embedder
+        self._embedder = CachedEmbedder(embedder)
         self._lexicons: dict[tuple[tuple[str, str], ...], Lexicon] = {}
+
+    def forget_vectors(self) -> None:
+        """Drop the cached sentence vectors (the eval starts each retriever mode cold)."""
+        self._embedder.clear()
 
     def answer(self, question: Question, passages: list[Passage], corpus: CorpusIndex) -> Draft:
         evidence = self._gather(question, passages, corpus)
@@ -217,7 +221,26 @@ def _tolerable(uncovered: list[str], question: Question) -> bool:
         r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)
     ):
         return False  # "Who is the ambassador...": the role itself must be in the evidence
+    if uncovered[0] == _asked_head(question):
+        return False  # "What is the name of the president's wife?": the wife must be in the evidence
     return uncovered[0] not in _question_names(question)
+
+
+_ASKED_PHRASE = re.compile(
+    r"^(?:who|what|which)(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?([^?]*)"
+)
+_PHRASE_END = re.compile(r"\s(?:for|of|to|in|at|from|with|who|that|which|on|by|after|before|since|during)\s")
+
+
+def _asked_head(question: Question) -> str | None:
+    """The noun a "what/who is the ..." question asks about: "wife" in "What is the name of the
+    Cuban president's wife?", "spokesperson" in "Who is the spokesperson for the ministry?"."""
+    match = _ASKED_PHRASE.match(fold(question.text).strip())
+    if not match:
+        return None
+    phrase = _PHRASE_END.split(f" {match.group(1)} ")[0]
+    terms = content_terms(phrase)
+    return terms[-1] if terms else None
 
 
 def _finish(text: str) -> str:
@@ -378,13 +401,32 @@ def _pick(question: Question, item: Evidence) -> Candidate | None:
         near = _local_matches(candidate, item.sentence.text, question.terms, window=3)
         bonus = 2.0 * (near + _local_matches(candidate, item.sentence.text, question.terms))
         if question.kind == "date":
-            bonus += extract.date_specificity(candidate)
+            bonus += extract.date_specificity(candidate) + 2.0 * _marks_asked_boundary(
+                question, item.sentence.text, candidate
+            )
         if question.kind in ("place", "person") and _PROSPECTIVE_QUESTION.search(question.text):
             bonus += 1.5 * bool(_PROSPECTIVE.search(_around(item.sentence.text, candidate, before=6, after=0)))
         return bonus - distance
 
     tied = [c for c in item.candidates if _local_matches(c, item.sentence.text, question.terms)]
     return max(tied, key=rank) if tied else None
+
+
+_ASKS_END = re.compile(r"\b(end|ends|ending|finish|finishes|conclude|concludes|until when|till when|last until)\b")
+_ASKS_START = re.compile(r"\b(start|starts|begin|begins|began|since when)\b")
+_END_MARK = re.compile(r"\b(through|until|till|ending|ends|ended|concluding)\s+(?:on\s+)?$")
+_START_MARK = re.compile(r"\b(from|since|starting|beginning|begins|began|starts|started)\s+(?:on\s+)?$")
+
+
+def _marks_asked_boundary(question: Question, sentence: str, candidate: Candidate) -> bool:
+    """'When does the tour end?' wants the date after 'through'/'until'; 'when did it start?' the
+    one after 'from'/'since'."""
+    asked, before = fold(question.text), sentence[: candidate.start]
+    if _ASKS_END.search(asked):
+        return bool(_END_MARK.search(before))
+    if _ASKS_START.search(asked):
+        return bool(_START_MARK.search(before))
+    return False
 
 
 def _around(sentence: str, candidate: Candidate, before: int, after: int) -> str:

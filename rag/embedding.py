@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from typing import Protocol
 
 import numpy as np
@@ -46,3 +47,34 @@ class SentenceTransformerEmbedder:
         with self._lock:
             vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+class CachedEmbedder:
+    """An embedder that remembers the last `max_entries` texts: evidence sentences recur across
+    questions, so only the question and unseen sentences reach the model."""
+
+    def __init__(self, embedder: Embedder, max_entries: int = 20_000) -> None:
+        self._embedder = embedder
+        self._max_entries = max_entries
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        # One lock around the lookup and the model call: the model runs one batch at a time anyway.
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            if missing:
+                for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
+                    self._vectors[text] = vector
+            for text in texts:
+                self._vectors.move_to_end(text)
+            vectors = np.stack([self._vectors[text] for text in texts])
+            while len(self._vectors) > self._max_entries:
+                self._vectors.popitem(last=False)
+        return vectors

@@ -97,6 +97,10 @@ class Pipeline:
         }
         return Answer(question, draft.answer, draft.answered, draft.citations, timings), passages
 
+    def forget_cached_vectors(self) -> None:
+        """Start cold: the answerer's sentence vectors are computed again as questions need them."""
+        self._answerer.forget_vectors()
+
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
 

@@ -43,6 +43,7 @@ SYNONYMS: dict[str, frozenset[str]] = {
                 "traveled",
                 "travelled",
                 "tour",
+                "itinerary",
                 "stop",
                 "go",
                 "goes",
