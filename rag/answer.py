@@ -104,7 +104,9 @@ class ExtractiveAnswerer:
             item.best = _pick(question, item)
             if item.best and _name_only_in_side_clause(question, item):
                 item.best = None
-        usable = [e for e in supported if e.best or question.kind in ("yesno", "description")]
+        usable = _prefer_prospective(
+            [e for e in supported if e.best or question.kind in ("yesno", "description")], question
+        )
         if not usable:
             return self._abstain(question, evidence, [])
         return self._compose(question, sorted(usable, key=lambda e: -e.score), corpus)
@@ -208,6 +210,18 @@ def _prefer_fullest_list(question: Question, usable: list[Evidence]) -> list[Evi
         return usable
     top = max(strong, key=lambda e: len(_coordinated(e.best, e)) if e.best else 0)
     return [top, *(e for e in usable if e is not top)]
+
+
+def _prefer_prospective(usable: list[Evidence], question: Question) -> list[Evidence]:
+    """'Where is he going next?': when some evidence names a place or person after 'will', 'would'
+    or 'later', the accounts of where he went are not the answer."""
+    if question.kind not in ("place", "person") or not _PROSPECTIVE_QUESTION.search(question.text):
+        return usable
+    marked = [
+        e for e in usable
+        if e.best and _PROSPECTIVE.search(_around(e.sentence.text, e.best, before=6, after=0))
+    ]  # fmt: skip
+    return marked or usable
 
 
 def _tolerable(uncovered: list[str], question: Question) -> bool:

@@ -19,7 +19,8 @@ _KIND_PATTERNS: tuple[tuple[QuestionKind, str], ...] = (
                      r"|government body|news agency|office)\b"),
     ("person", r"\bwho\b|\bwhose\b|\b(which|what) (person|official|minister|president|leader"
                r"|spokesperson|adviser|translator)\b|\bwhat is the name of\b"),
-    ("place", r"\bwhere\b|\b(which|what) (city|cities|country|countries|place|places|capital|island)\b"),
+    ("place", r"\bwhere\b|\b(which|what) (is |was |are |were )?(the )?(city|cities|country|countries|place|places"
+              r"|capital|island)\b"),
     ("list", r"\b(which|what) (sectors|areas|issues|topics|shortages|spheres|things|goods|items|fields"
              r"|subjects|products|industries)\b|\blist\b|\bname the\b"),
     ("yesno", r"^(and )?(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b"),
