@@ -47,6 +47,8 @@ class Evidence:
     question_terms: tuple[str, ...] = ()
     context_terms: set[str] = field(default_factory=set)  # the title's and those the sentence refers back to
     referent_phrases: list[str] = field(default_factory=list)  # "Russian Foreign Ministry" for "the ministry"
+    own_terms: set[str] = field(default_factory=set)  # the sentence's own terms
+    referent_terms: set[str] = field(default_factory=set)  # the terms of what it refers back to
 
     @property
     def is_headline(self) -> bool:
@@ -90,14 +92,19 @@ class ExtractiveAnswerer:
         evidence = self._gather(question, passages, corpus)
         if not evidence:
             return Draft(NOT_IN_CORPUS, False, [])
-        missing = [t for t in question.terms if t not in corpus.document_frequency and not _synonym_known(t, corpus)]
+        missing = [t for t in question.terms if not _known(t, corpus)]
         if not _tolerable(missing, question):
             return self._abstain(question, evidence, missing)
         lexicon = self._lexicon(corpus)
+        verb = _asked_verb(question) if question.kind in ("date", "description") else None
+        if verb and question.kind == "description" and not _known(verb, corpus):
+            verb = None  # a description may paraphrase ("offer" for "provide"): the quote shows what was said
         supported = [
             e for e in evidence
             if _tolerable(e.uncovered, question) and e.similarity >= MIN_SIMILARITY
             and not _names_another_entity(question, e, lexicon)
+            # The asked event in the sentence or what it refers back to; the headline's "visit" is another one.
+            and (verb is None or _covers(verb, e.own_terms | e.referent_terms))
         ]  # fmt: skip
         for item in supported:
             item.candidates = _candidates(question, item.sentence.text, lexicon)
@@ -136,6 +143,8 @@ class ExtractiveAnswerer:
                         question_terms=question.terms,
                         context_terms=context,
                         referent_phrases=referents.phrases,
+                        own_terms=terms,
+                        referent_terms=referents.terms,
                     )
                 )
         if evidence:
@@ -165,14 +174,15 @@ class ExtractiveAnswerer:
         usable = _prefer_fullest_list(question, usable)
         accounts = _accounts_by_document(usable)
         lead = accounts[0]
-        agreeing = [e for e in accounts if e is not lead and _value(e) == _value(lead)]
+        agreeing = [e for e in accounts if e is not lead and _agree(question, e, lead)]
         differing: list[Evidence] = []
         if question.kind in ("count", "date"):
-            differing = [e for e in accounts if _value(e) != _value(lead)]
+            differing = [e for e in accounts if not _agree(question, e, lead)]
             # Articles that disagree on a fact: the newest dated account leads.
             if differing and all(e.passage.chunk.date for e in accounts):
                 lead = max(accounts, key=lambda e: e.passage.chunk.date or "")
-                differing = [e for e in accounts if _value(e) != _value(lead)]
+                agreeing = [e for e in accounts if e is not lead and _agree(question, e, lead)]
+                differing = [e for e in accounts if not _agree(question, e, lead)]
             differing = differing[:1]
         cited = [lead, *agreeing, *differing]
         citations = [_cite(i + 1, e) for i, e in enumerate(cited)]
@@ -237,6 +247,8 @@ def _tolerable(uncovered: list[str], question: Question) -> bool:
         return False  # "Who is the ambassador...": the role itself must be in the evidence
     if uncovered[0] == _asked_head(question):
         return False  # "What is the name of the president's wife?": the wife must be in the evidence
+    if question.kind == "date" and uncovered[0] == _asked_verb(question):
+        return False  # "When did Russia invade Ukraine?": a date of something else is no answer
     return uncovered[0] not in _question_names(question)
 
 
@@ -244,6 +256,25 @@ _ASKED_PHRASE = re.compile(
     r"^(?:who|what|which)(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?([^?]*)"
 )
 _PHRASE_END = re.compile(r"\s(?:for|of|to|in|at|from|with|who|that|which|on|by|after|before|since|during)\s")
+
+
+_VERBAL_QUESTION = re.compile(
+    r"^(?:when|what|in what year|in which year|what year|which year|on what date)\s+(?:did|does|do|will|would)\s+(.+)",
+    re.I,
+)
+
+
+def _asked_verb(question: Question) -> str | None:
+    """The event a "when did / what did <Subject> <verb>" question asks about: the first word after
+    the capitalised subject ("visit" in "When did Putin visit Cuba?")."""
+    match = _VERBAL_QUESTION.match(question.text.strip())
+    if not match:
+        return None
+    words = re.findall(r"[\w\u00c0-\u024f'\u2019-]+", match.group(1))
+    while words and (words[0][0].isupper() or fold(words[0]) in ("the", "and", "a", "an")):
+        words = words[1:]
+    terms = content_terms(words[0]) if words else []
+    return terms[0] if terms else None
 
 
 def _asked_head(question: Question) -> str | None:
@@ -295,8 +326,18 @@ def _covers(term: str, terms: set[str]) -> bool:
         return True  # Cuba / Cuban, Russia / Russian
     if len(term) >= 7 and any(len(t) >= 7 and t[:7] == term[:7] for t in terms):
         return True
-    # One word family: "invit" (invited) / "invitation", "recruit" / "recruitment".
-    return len(term) >= 5 and any(len(t) >= 5 and (t.startswith(term) or term.startswith(t)) for t in terms)
+    # One word family: "invite" / "invitation", "recruit" / "recruitment" (not "minister" / "ministry").
+    return len(term) >= 5 and any(_same_family(term, t) for t in terms)
+
+
+def _same_family(first: str, second: str) -> bool:
+    shorter = min(len(first), len(second))
+    if shorter >= 4 and {first, second} == {first[:shorter], first[:shorter] + "e"}:
+        return True  # "valu" (valued) / "value", "invit" (invited) / "invite"
+    if shorter < 5:
+        return False
+    common = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), shorter)
+    return common >= 5 and common >= shorter - 1
 
 
 def _names_another_entity(question: Question, item: Evidence, lexicon: Lexicon) -> bool:
@@ -345,8 +386,12 @@ def _name_only_in_side_clause(question: Question, item: Evidence) -> bool:
     )
 
 
-def _synonym_known(term: str, corpus: CorpusIndex) -> bool:
-    return any(s in corpus.document_frequency for s in SYNONYMS.get(term, ()))
+def _known(term: str, corpus: CorpusIndex) -> bool:
+    """Some article uses the term, a synonym, or a word of its family ("invite" / "invitation")."""
+    vocabulary = corpus.document_frequency
+    if term in vocabulary or any(s in vocabulary for s in SYNONYMS.get(term, ())):
+        return True
+    return _covers(term, {t for t in vocabulary if t[:4] == term[:4]})
 
 
 def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Candidate]:
@@ -382,12 +427,17 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
 
 def _counts_what_is_asked(question: Question, candidate: Candidate) -> bool:
     """'How many Cuban mercenaries...' is not answered by '17 people': a count's noun must be one
-    the question counts."""
+    the question counts. For 'how many times has he visited', an ordinal's noun must be the event
+    asked about: 'ninth visit', 'second trip', not 'the first leg'."""
     asked = re.search(r"\bhow many\s+((?:\S+\s*){1,3})", fold(question.text))
-    unit = content_terms(candidate.text)
-    if not asked or not unit or re.match(r"times?\b", asked.group(1)):
+    unit = set(content_terms(candidate.text)) - {
+        t for t in content_terms(candidate.text) if number_value(t) is not None
+    }
+    if not asked or not unit:
         return True
-    return any(_covers(term, set(unit)) for term in content_terms(asked.group(1)))
+    if re.match(r"times?\b", asked.group(1)):
+        return not is_ordinal(candidate.text.split()[0]) or any(_covers(term, unit) for term in question.terms)
+    return any(_covers(term, unit) for term in content_terms(asked.group(1)))
 
 
 def _is_past(candidate: Candidate) -> bool:
@@ -457,6 +507,13 @@ def _local_matches(candidate: Candidate, sentence: str, terms: tuple[str, ...], 
     nearby = set(content_terms(" ".join([*before, candidate.text, *after])))
     own = set() if candidate.value.isdigit() else set(content_terms(candidate.text))
     return sum(1 for t in terms if _covers(t, nearby) and t not in own)
+
+
+def _agree(question: Question, first: Evidence, second: Evidence) -> bool:
+    if question.kind == "date" and first.best and second.best:
+        dates = (first.best, first.passage.chunk.date, second.best, second.passage.chunk.date)
+        return extract.dates_agree(*dates)
+    return _value(first) == _value(second)
 
 
 def _value(item: Evidence) -> str:

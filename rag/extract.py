@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -61,7 +62,9 @@ def counts(sentence: str, wants_times: bool) -> list[Candidate]:
         unit = _unit_after(sentence, match.end())
         modifier = _MODIFIER.search(sentence[: match.start()])
         if is_ordinal(match.group()):
-            phrase = f"{cardinal_word(value)} times" if wants_times else cardinal_word(value)
+            phrase = (
+                ("Once" if value == 1 else f"{cardinal_word(value)} times") if wants_times else cardinal_word(value)
+            )
         else:
             lead = f"{modifier.group(1)} " if modifier else ""
             phrase = f"{lead}{match.group()} {unit}".strip()
@@ -88,6 +91,38 @@ def dates(sentence: str) -> list[Candidate]:
         span = match.group()
         found.append(Candidate(span, match.start(), iso_date(span) or fold(span), _date_phrase(span)))
     return found
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def date_parts(candidate: Candidate, article_date: str | None) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) a date candidate names, each None when it does not say; a weekday is resolved
+    against the article's date ("on Monday" in an article of Monday 19 February 2024). None when the
+    candidate cannot be placed (a relative "last May")."""
+    text = fold(candidate.text)
+    if text.startswith(("last ", "next ", "this ")):
+        return None
+    weekday = next((i for i, name in enumerate(_WEEKDAYS) if name in text.split()), None)
+    if weekday is not None:
+        if not article_date:
+            return None
+        published = datetime.date.fromisoformat(article_date)
+        resolved = published - datetime.timedelta(days=(published.weekday() - weekday) % 7)
+        return resolved.year, resolved.month, resolved.day
+    year = re.search(r"\b((?:19|20)\d{2})\b", text)
+    month = next((i + 1 for i, name in enumerate(MONTHS) if name in text.split()), None)
+    day = re.search(r"\b(\d{1,2})\b", text) if month else None
+    return (int(year.group(1)) if year else None), month, (int(day.group(1)) if day else None)
+
+
+def dates_agree(first: Candidate, first_date: str | None, second: Candidate, second_date: str | None) -> bool:
+    """Two date answers that could name the same day ("February 19" and "on Monday" in an article of
+    Monday 19 February) agree; any named part that differs is a disagreement."""
+    a, b = date_parts(first, first_date), date_parts(second, second_date)
+    if a is None or b is None or not any(a) or not any(b):
+        return first.value == second.value
+    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
 def date_specificity(candidate: Candidate) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rag import clauses, extract
+from rag.extract import Candidate
 
 MINISTRY = "Earlier in February, the Russian Foreign Ministry announced Lavrov would also visit Venezuela."
 SPOKESPERSON = (
@@ -76,3 +77,17 @@ def test_a_capitalised_epithet_is_not_a_place_name() -> None:
     sentence = "It is his ninth visit to the Island; he will later travel to Venezuela and Brazil."
     assert [c.text for c in extract.places(sentence, set())] == ["Venezuela", "Brazil"]
     assert extract.known_place_names([sentence]) == {"venezuela", "brazil"}
+
+
+def _date(text: str) -> Candidate:
+    return extract.dates(text)[0]
+
+
+def test_dates_agree_when_they_can_name_the_same_day() -> None:
+    assert extract.dates_agree(_date("on February 19"), None, _date("on Monday"), "2024-02-19")
+    assert extract.dates_agree(_date("19 February 2024"), None, _date("February 19"), None)
+    assert not extract.dates_agree(_date("19 February 2024"), None, _date("February 20"), None)
+    assert not extract.dates_agree(
+        _date("on Monday"), "2024-02-21", _date("February 21"), None
+    )  # that Monday was the 19th
+    assert not extract.dates_agree(_date("April 2023"), None, _date("last May"), "2024-02-19")
