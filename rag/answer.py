@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -96,12 +97,21 @@ class ExtractiveAnswerer:
         if not _tolerable(missing, question):
             return self._abstain(question, evidence, missing)
         lexicon = self._lexicon(corpus)
-        verb = _asked_verb(question) if question.kind in ("date", "description") else None
-        if verb and question.kind == "description" and not _known(verb, corpus):
-            verb = None  # a description may paraphrase ("offer" for "provide"): the quote shows what was said
+        nouns = _object_nouns(question)
+        if question.kind == "yesno" and _asked_numbers(question):
+            # "Is this his first visit?": only sentences that count visits can say yes or no.
+            evidence = [e for e in evidence if _number_verdict(question, e.sentence.text) is not None]
+            for item in evidence:  # the stated number is what is checked, not a term the sentence must share
+                item.uncovered = [t for t in item.uncovered if number_value(t) is None]
+        verb = _asked_verb(question) if question.kind in ("date", "description", "person") else None
+        if verb and question.kind != "date" and (not _known(verb, corpus) or verb in extract.ROLE_WORDS):
+            # A description or a "who" may paraphrase ("offer" for "provide", "heads" for "the president of").
+            verb = None
         supported = [
             e for e in evidence
             if _tolerable(e.uncovered, question) and e.similarity >= MIN_SIMILARITY
+            # A noun the corpus knows but this sentence lacks ("the debt") means the sentence is about something else.
+            and not any(t in nouns and t not in missing for t in e.uncovered)
             and not _names_another_entity(question, e, lexicon)
             # The asked event in the sentence or what it refers back to; the headline's "visit" is another one.
             and (verb is None or _covers(verb, e.own_terms | e.referent_terms))
@@ -241,9 +251,7 @@ def _tolerable(uncovered: list[str], question: Question) -> bool:
         return True
     if len(uncovered) > 1 or len(question.terms) < 3:
         return False
-    if question.kind in ("person", "organisation") and re.match(
-        r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)
-    ):
+    if question.kind in ("person", "organisation") and _asks_role(question):
         return False  # "Who is the ambassador...": the role itself must be in the evidence
     if uncovered[0] == _asked_head(question):
         return False  # "What is the name of the president's wife?": the wife must be in the evidence
@@ -264,9 +272,19 @@ _VERBAL_QUESTION = re.compile(
 )
 
 
+_WHO_VERB = re.compile(
+    r"^who\s+(?!(?:is|was|are|were|did|does|do|will|would|has|have|had|can|could)\b)([a-z]+)\b", re.I
+)
+
+
 def _asked_verb(question: Question) -> str | None:
     """The event a "when did / what did <Subject> <verb>" question asks about: the first word after
-    the capitalised subject ("visit" in "When did Putin visit Cuba?")."""
+    the capitalised subject ("visit" in "When did Putin visit Cuba?"); or the verb of "who <verb>"
+    ("invited" in "Who invited Lavrov to Venezuela?")."""
+    who = _WHO_VERB.match(question.text.strip())
+    if who:
+        terms = content_terms(who.group(1))
+        return terms[0] if terms else None
     match = _VERBAL_QUESTION.match(question.text.strip())
     if not match:
         return None
@@ -275,6 +293,20 @@ def _asked_verb(question: Question) -> str | None:
         words = words[1:]
     terms = content_terms(words[0]) if words else []
     return terms[0] if terms else None
+
+
+_DETERMINERS = frozenset("the a an of on in to for about with from his her its their this that these those".split())
+
+
+def _object_nouns(question: Question) -> set[str]:
+    """The question's terms that follow a determiner or preposition ("the debt", "of Ukraine"): nouns
+    the answer must be about, unlike a loose verb ("does the program last")."""
+    words = re.findall(r"[\w\u00c0-\u024f'\u2019-]+", fold(question.text))
+    nouns = set()
+    for previous, word in itertools.pairwise(words):
+        if previous in _DETERMINERS and word not in _DETERMINERS:
+            nouns.update(content_terms(word))
+    return nouns & set(question.terms)
 
 
 def _asked_head(question: Question) -> str | None:
@@ -405,6 +437,15 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
             found = [c for c in found if not _is_past(c)]
     elif kind == "person":
         found = extract.people(sentence, lexicon.places, lexicon.common_words)
+        if not _asks_role(question):
+            # "Who said...?", "Who backs...?": a ministry, or the agent after "by" ("backed by Havana"), can be who.
+            agents = [c for c in extract.names(sentence) if re.search(r"\bby\s+$", sentence[: c.start])]
+            for extra in [*extract.organisations(sentence), *agents]:
+                overlaps = any(
+                    c.start < extra.start + len(extra.text) and extra.start < c.start + len(c.text) for c in found
+                )
+                if not overlaps and extra.value not in extract.PLACE_EPITHETS:
+                    found.append(extra)
     elif kind == "role":
         return extract.roles(sentence, asked_name(question.text) or "")
     elif kind == "place":
@@ -438,6 +479,30 @@ def _counts_what_is_asked(question: Question, candidate: Candidate) -> bool:
     if re.match(r"times?\b", asked.group(1)):
         return not is_ordinal(candidate.text.split()[0]) or any(_covers(term, unit) for term in question.terms)
     return any(_covers(term, unit) for term in content_terms(asked.group(1)))
+
+
+def _asks_role(question: Question) -> bool:
+    """ "Who is the ambassador?", "Which official was ...": the answer fills a named role."""
+    return bool(re.match(r"(who|which \w+|what \w+) (is|was|are|were)\b", fold(question.text)))
+
+
+def _asked_numbers(question: Question) -> set[int]:
+    """Numbers a yes/no question states ("Is this his first visit?" -> {1}); 'one of' is no number."""
+    found = {number_value(m.group()) for m in NUMBER_PATTERN.finditer(question.text) if fold(m.group()) != "one"}
+    return {v for v in found if v is not None}
+
+
+def _number_verdict(question: Question, sentence: str) -> bool | None:
+    """Whether a sentence's count of what the question counts matches the question's number: True,
+    False ("ninth visit" against "his first"), or None when it counts nothing the question asks about
+    ("the first leg")."""
+    relevant = [
+        c for c in extract.counts(sentence, wants_times=False)
+        if any(_covers(t, set(content_terms(c.text)) - {c.value}) for t in question.terms if number_value(t) is None)
+    ]  # fmt: skip
+    if not relevant:
+        return None
+    return any(int(c.value) in _asked_numbers(question) for c in relevant)
 
 
 def _is_past(candidate: Candidate) -> bool:
@@ -522,6 +587,8 @@ def _value(item: Evidence) -> str:
 
 def _phrase(question: Question, item: Evidence) -> str:
     if question.kind == "yesno":
+        if _asked_numbers(question) and _number_verdict(question, item.sentence.text) is False:
+            return "No."
         clause = _predicate_clause(question, item.sentence.text)
         return "No." if negated(clause) != negated(question.text) else "Yes."
     if question.kind == "description" or item.best is None:
@@ -529,7 +596,8 @@ def _phrase(question: Question, item: Evidence) -> str:
     if question.kind == "role":
         return f"{asked_name(question.text)} is {item.best.phrase}"
     if question.kind in ("place", "person") and _asks_plural(question):
-        phrase = " and ".join(dict.fromkeys(c.phrase for c in _coordinated(item.best, item)))
+        names = list(dict.fromkeys(c.phrase for c in _coordinated(item.best, item)))
+        phrase = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     else:
         phrase = item.best.phrase
     return phrase[0].upper() + phrase[1:]
@@ -549,20 +617,27 @@ def _predicate_clause(question: Question, sentence: str) -> str:
 
 
 def _coordinated(best: Candidate, item: Evidence) -> list[Candidate]:
-    """The best candidate and those joined to it by commas or 'and' ("Venezuela and Brazil")."""
-    group = [best]
-    for candidate in sorted(item.candidates, key=lambda c: c.start):
-        if candidate.start <= best.start:
-            continue
-        gap = item.sentence.text[group[-1].start + len(group[-1].text) : candidate.start]
-        if re.fullmatch(r",?\s*(and\s+)?|,\s*", gap):
-            group.append(candidate)
-    return group
+    """The best candidate and those listed with it, joined by commas or 'and', maybe with each one's
+    role between ("Venezuela and Brazil"; "Volodin, the presidential adviser Maxim Oreshkin and ...")."""
+    ordered = sorted(item.candidates, key=lambda c: c.start)
+    index = next(i for i, c in enumerate(ordered) if c is best)
+    first = last = index
+    while first > 0 and _joined(item.sentence.text, ordered[first - 1], ordered[first]):
+        first -= 1
+    while last + 1 < len(ordered) and _joined(item.sentence.text, ordered[last], ordered[last + 1]):
+        last += 1
+    return ordered[first : last + 1]
+
+
+def _joined(sentence: str, left: Candidate, right: Candidate) -> bool:
+    gap = sentence[left.start + len(left.text) : right.start]
+    match = re.fullmatch(r",?\s*(?:and\s+)?((?:[a-z-]+\s+){0,4})", gap)
+    return match is not None and all(w in extract.ROLE_WORDS for w in match.group(1).split())
 
 
 def _asks_plural(question: Question) -> bool:
     return bool(
-        re.search(r"\b(countries|cities|places|people|officials|who else|which leaders)\b", fold(question.text))
+        re.search(r"\b(countries|cities|places|people|officials|ministers|leaders|who else)\b", fold(question.text))
     )
 
 

@@ -170,7 +170,7 @@ def names(sentence: str) -> list[Candidate]:
 
 
 # A capitalised common noun that stands for a place named elsewhere ("the Island" for Cuba) is no name.
-_PLACE_EPITHETS = frozenset(
+PLACE_EPITHETS = frozenset(
     "island isle capital country nation republic state city continent peninsula region kingdom territory".split()
 )
 
@@ -203,6 +203,8 @@ def people(sentence: str, known_places: set[str], common_words: set[str]) -> lis
             continue
         if all(fold(word).removesuffix("'s") in common_words for word in candidate.text.split()):
             continue  # a capitalised ordinary word: "Although", "Several"
+        if candidate.text[0].isdigit():
+            continue  # a brand, not a person: "14ymedio"
         after = sentence[candidate.start + len(candidate.text) :]
         single = " " not in candidate.text
         if single and fold(candidate.text).endswith(("ian", "an", "ese", "ish")) and re.match(r"\s+[a-z]", after):
@@ -214,7 +216,7 @@ def people(sentence: str, known_places: set[str], common_words: set[str]) -> lis
 def places(sentence: str, known_places: set[str]) -> list[Candidate]:
     return [
         c for c in names(sentence)
-        if is_place(c, sentence, known_places) and not is_organisation(c) and c.value not in _PLACE_EPITHETS
+        if is_place(c, sentence, known_places) and not is_organisation(c) and c.value not in PLACE_EPITHETS
     ]  # fmt: skip
 
 
@@ -257,7 +259,7 @@ def known_place_names(texts: list[str]) -> set[str]:
         for candidate in names(text):
             if not _LOCATIVE.search(text[max(0, candidate.start - 20) : candidate.start]) or is_organisation(candidate):
                 continue
-            if candidate.value not in _PLACE_EPITHETS and not has_role_apposition(candidate, text):
+            if candidate.value not in PLACE_EPITHETS and not has_role_apposition(candidate, text):
                 found.add(candidate.value)
     return found
 

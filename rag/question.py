@@ -17,8 +17,8 @@ _KIND_PATTERNS: tuple[tuple[QuestionKind, str], ...] = (
              r"|which day|what month|which month|in what year|in which year|what time)\b"),
     ("organisation", r"\b(which|what) (organi[sz]ation|ministry|agency|outlet|body|institution"
                      r"|government body|news agency|office)\b"),
-    ("person", r"\bwho\b|\bwhose\b|\b(which|what) (person|official|minister|president|leader"
-               r"|spokesperson|adviser|translator)\b|\bwhat is the name of\b"),
+    ("person", r"\bwho\b|\bwhose\b|\b(which|what) (\w+ )?(persons?|people|officials?|ministers?|presidents?|leaders?"
+               r"|spokesperson|advisers?|translator)\b|\bwhat is the name of\b"),
     ("place", r"\bwhere\b|\b(which|what) (is |was |are |were )?(the )?(city|cities|country|countries|place|places"
               r"|capital|island)\b"),
     ("list", r"\b(which|what) (sectors|areas|issues|topics|shortages|spheres|things|goods|items|fields"
