@@ -433,8 +433,9 @@ def _candidates(question: Question, sentence: str, lexicon: Lexicon) -> list[Can
         found = [c for c in found if _counts_what_is_asked(question, c)]
     elif kind == "date":
         found = extract.dates(sentence)
-        if re.match(r"(and )?when will\b", fold(question.text)):
-            found = [c for c in found if not _is_past(c)]
+        if re.search(r"\bwill\b", fold(question.text)):
+            # A future date is told as one ("will", "is expected"); "continues through February 22" is not.
+            found = [c for c in found if not _is_past(c, sentence)] if _FUTURE.search(sentence) else []
     elif kind == "person":
         found = extract.people(sentence, lexicon.places, lexicon.common_words)
         if not _asks_role(question):
@@ -470,7 +471,7 @@ def _counts_what_is_asked(question: Question, candidate: Candidate) -> bool:
     """'How many Cuban mercenaries...' is not answered by '17 people': a count's noun must be one
     the question counts. For 'how many times has he visited', an ordinal's noun must be the event
     asked about: 'ninth visit', 'second trip', not 'the first leg'."""
-    asked = re.search(r"\bhow many\s+((?:\S+\s*){1,3})", fold(question.text))
+    asked = re.search(r"\b(?:how many|what number|which number)\s+((?:\S+\s*){1,3})", fold(question.text))
     unit = set(content_terms(candidate.text)) - {
         t for t in content_terms(candidate.text) if number_value(t) is not None
     }
@@ -478,7 +479,15 @@ def _counts_what_is_asked(question: Question, candidate: Candidate) -> bool:
         return True
     if re.match(r"times?\b", asked.group(1)):
         return not is_ordinal(candidate.text.split()[0]) or any(_covers(term, unit) for term in question.terms)
-    return any(_covers(term, unit) for term in content_terms(asked.group(1)))
+    # The counted noun is the first plural after "how many": "tourists" in "how many Russian tourists visit".
+    plural = next((w for w in asked.group(1).split() if w.endswith("s") or w in _IRREGULAR_PLURALS), None)
+    counted = content_terms(plural) if plural else content_terms(asked.group(1))
+    return any(_covers(term, unit) for term in counted)
+
+
+_FUTURE = re.compile(r"\b(will|would|shall|expected|scheduled|due to|set to|plans?|planned|upcoming|next)\b", re.I)
+_IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police", "staff", "personnel"})
+_PAST_VERB = re.compile(r"\b(\w{3,}ed|went|made|met|took|came|began|said|held|left|saw|gave)\b", re.I)
 
 
 def _asks_role(question: Question) -> bool:
@@ -505,9 +514,13 @@ def _number_verdict(question: Question, sentence: str) -> bool | None:
     return any(int(c.value) in _asked_numbers(question) for c in relevant)
 
 
-def _is_past(candidate: Candidate) -> bool:
-    """A date with a year is history by the time an article can report it: no answer to 'when will'."""
-    return bool(re.search(r"\b(19|20)\d{2}\b", candidate.text)) or fold(candidate.text).startswith("last ")
+def _is_past(candidate: Candidate, sentence: str) -> bool:
+    """No answer to 'when will': a date with a year (history by the time an article reports it),
+    'last May', or a date told in the past tense ("traveled to Cuba on a Monday, February 19")."""
+    if re.search(r"\b(19|20)\d{2}\b", candidate.text) or fold(candidate.text).startswith("last "):
+        return True
+    before = _around(sentence, candidate, before=6, after=0)
+    return bool(_PAST_VERB.search(before)) and not _PROSPECTIVE.search(before)
 
 
 def _named_in_question(candidate: Candidate, asked: str, terms: tuple[str, ...]) -> bool:

@@ -74,7 +74,8 @@ def counts(sentence: str, wants_times: bool) -> list[Candidate]:
 
 
 def _unit_after(sentence: str, end: int) -> str:
-    words = re.match(r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?", sentence[end:])
+    # Case-blind, so the headline's "Ninth Visit" has its noun too.
+    words = re.match(r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?", sentence[end:].lower())
     if not words or words.group(1) in STOPWORDS:
         return ""
     second = words.group(2)
