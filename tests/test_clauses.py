@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag import clauses, extract
+from rag import clauses, extract, roles
 from rag.extract import Candidate
 
 MINISTRY = "Earlier in February, the Russian Foreign Ministry announced Lavrov would also visit Venezuela."
@@ -59,13 +59,13 @@ def test_capitalised_phrases_drop_leading_question_words() -> None:
 
 
 def test_roles_before_and_after_a_name() -> None:
-    assert [c.phrase for c in extract.roles(DUMA, "Vyacheslav Volodin")] == ["the president of the State Duma"]
-    assert [c.phrase for c in extract.roles(DUMA, "Dmitry Chernyshenko")] == ["the deputy prime minister"]
-    assert [c.phrase for c in extract.roles(SPOKESPERSON, "Maria Zakharova")] == ["the spokesperson for the ministry"]
+    assert [c.phrase for c in roles.roles(DUMA, "Vyacheslav Volodin")] == ["the president of the State Duma"]
+    assert [c.phrase for c in roles.roles(DUMA, "Dmitry Chernyshenko")] == ["the deputy prime minister"]
+    assert [c.phrase for c in roles.roles(SPOKESPERSON, "Maria Zakharova")] == ["the spokesperson for the ministry"]
     lavrov = "Russian Foreign Minister Sergei Lavrov met with Cuban President Miguel Diaz-Canel in Havana."
-    assert [c.phrase for c in extract.roles(lavrov, "Lavrov")] == ["the Russian Foreign Minister"]
-    assert [c.phrase for c in extract.roles(lavrov, "Miguel Diaz-Canel")] == ["the Cuban President"]
-    assert extract.roles("Translated by Regina Anavy", "Regina Anavy") == []
+    assert [c.phrase for c in roles.roles(lavrov, "Lavrov")] == ["the Russian Foreign Minister"]
+    assert [c.phrase for c in roles.roles(lavrov, "Miguel Diaz-Canel")] == ["the Cuban President"]
+    assert roles.roles("Translated by Regina Anavy", "Regina Anavy") == []
 
 
 def test_a_role_beside_a_name_makes_it_a_person_not_a_place() -> None:
