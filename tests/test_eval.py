@@ -177,11 +177,15 @@ def test_rag_eval_reports_and_gates(tmp_path: Path, corpus_copy: Path) -> None:
     assert hybrid["latency_p50_ms"] > 0
 
     wrong = write_set(tmp_path, [{**GOOD_ENTRY, "answers": ["ten"]}, none], "wrong.yaml")
-    failed = rag_eval(tmp_path, corpus_copy, "--set", str(wrong), "--retriever", "hybrid")
+    thresholds = tmp_path / "thresholds.yaml"
+    thresholds.write_text("thresholds:\n  answer_accuracy: 0.5\n  citation_validity: 1.0\n")
+    failed = rag_eval(
+        tmp_path, corpus_copy, "--set", str(wrong), "--retriever", "hybrid", "--thresholds", str(thresholds)
+    )
     assert failed.returncode == 1
     assert "failed count-visits" in failed.stdout
     assert "expected: ten" in failed.stdout
-    assert "eval gate failed (hybrid): answer_accuracy 0.000 < 0.950" in failed.stdout
+    assert "eval gate failed (hybrid): answer_accuracy 0.000 < 0.500" in failed.stdout
 
     bad_gold = {**GOOD_ENTRY, "evidence": [{"doc_id": DOC_14YMEDIO, "sentence": "Not in the article."}]}
     rejected = rag_eval(tmp_path, corpus_copy, "--set", str(write_set(tmp_path, [bad_gold], "bad.yaml")))
