@@ -13,20 +13,10 @@ from rag.support import asks_role
 from rag.text import NUMBER_PATTERN, content_terms, fold, is_ordinal, number_value, stem
 
 _PROSPECTIVE_QUESTION = re.compile(r"\b(will|going to|next|after)\b", re.I)
-
-
 _RETROSPECTIVE = re.compile(r"\b(previous|previously|last|earlier|ago|former|formerly|past)\b", re.I)
-
-
 _PROSPECTIVE = re.compile(r"\b(will|would|later|next|then|upcoming|plans?|planned|scheduled)\b", re.I)
-
-
 _FUTURE = re.compile(r"\b(will|would|shall|expected|scheduled|due to|set to|plans?|planned|upcoming|next)\b", re.I)
-
-
 _IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police", "staff", "personnel"})
-
-
 _PAST_VERB = re.compile(r"\b(\w{3,}ed|went|made|met|took|came|began|said|held|left|saw|gave)\b", re.I)
 
 
@@ -149,14 +139,8 @@ def pick_candidate(question: Question, item: Evidence) -> Candidate | None:
 
 
 _ASKS_END = re.compile(r"\b(end|ends|ending|finish|finishes|conclude|concludes|until when|till when|last until)\b")
-
-
 _ASKS_START = re.compile(r"\b(start|starts|begin|begins|began|since when)\b")
-
-
 _END_MARK = re.compile(r"\b(through|until|till|ending|ends|ended|concluding)\s+(?:on\s+)?$")
-
-
 _START_MARK = re.compile(r"\b(from|since|starting|beginning|begins|began|starts|started)\s+(?:on\s+)?$")
 
 

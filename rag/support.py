@@ -34,8 +34,6 @@ _ASKED_PHRASE = re.compile(
 
 
 _PHRASE_END = re.compile(r"\s(?:for|of|to|in|at|from|with|who|that|which|on|by|after|before|since|during)\s")
-
-
 _VERBAL_QUESTION = re.compile(
     r"^(?:when|what|in what year|in which year|what year|which year|on what date)\s+(?:did|does|do|will|would)\s+(.+)",
     re.I,
