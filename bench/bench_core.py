@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from eval.dataset import DEFAULT_SET, load_eval_set
+from eval.scoring import percentile
 from rag.config import get_settings
 from rag.pipeline import Pipeline
 
@@ -37,9 +38,8 @@ def main() -> None:
 def _report(label: str, timings: list[dict[str, float]]) -> None:
     total = sorted(t["total"] for t in timings)
     answer = sorted(t["answer"] for t in timings)
-    p95 = total[min(len(total) - 1, round(0.95 * (len(total) - 1)))]
     print(
-        f"{label}: p50 {statistics.median(total):.0f} ms, p95 {p95:.0f} ms, max {total[-1]:.0f} ms"
+        f"{label}: p50 {statistics.median(total):.0f} ms, p95 {percentile(total, 95):.0f} ms, max {total[-1]:.0f} ms"
         f" (answer stage p50 {statistics.median(answer):.0f} ms)"
     )
 

@@ -10,8 +10,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from eval.dataset import DEFAULT_SET, DEFAULT_THRESHOLDS, check_gold_evidence, load_eval_set, load_thresholds
-from eval.dataset import GATED_SCORES as GATED
+from eval.dataset import (
+    DEFAULT_SET,
+    DEFAULT_THRESHOLDS,
+    GATED_SCORES,
+    check_gold_evidence,
+    load_eval_set,
+    load_thresholds,
+)
 from eval.scoring import Outcome, Scores, score
 from rag.config import get_settings
 from rag.errors import InvalidInputError
@@ -60,12 +66,12 @@ HEADERS = {
 def summary_table(results: list[Scores], thresholds: dict[str, float]) -> Table:
     table = Table(title="Eval summary", padding=(0, 1))
     table.add_column("retriever")
-    for name in (*GATED, "latency_p50_ms", "latency_p95_ms"):
+    for name in (*GATED_SCORES, "latency_p50_ms", "latency_p95_ms"):
         table.add_column(HEADERS.get(name, name), justify="right")
     for scores in results:
-        table.add_row(scores.mode, *(f"{getattr(scores, n):.3f}" for n in GATED),
+        table.add_row(scores.mode, *(f"{getattr(scores, n):.3f}" for n in GATED_SCORES),
                       f"{scores.latency_p50_ms:.0f}", f"{scores.latency_p95_ms:.0f}")  # fmt: skip
-    table.add_row("threshold", *(f"{thresholds.get(n, 0):.3f}" for n in GATED), "", "")
+    table.add_row("threshold", *(f"{thresholds.get(n, 0):.3f}" for n in GATED_SCORES), "", "")
     return table
 
 

@@ -95,8 +95,8 @@ def score(mode: str, outcomes: list[Outcome]) -> Scores:
         gold_citation_rate=_ratio(sum(1 for o in correct if o.cites_gold()), len(correct)),
         hit_rate=_ratio(sum(1 for r in ranks if r), len(ranks)),
         mrr=round(statistics.fmean(1 / r if r else 0 for r in ranks), 4) if ranks else 0.0,
-        latency_p50_ms=round(_percentile(latencies, 50), 1),
-        latency_p95_ms=round(_percentile(latencies, 95), 1),
+        latency_p50_ms=round(percentile(latencies, 50), 1),
+        latency_p95_ms=round(percentile(latencies, 95), 1),
         questions=len(outcomes),
         failures=[_failure(o) for o in outcomes if _failed(o)],
     )
@@ -120,7 +120,7 @@ def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
 
-def _percentile(values: list[float], pct: float) -> float:
+def percentile(values: list[float], pct: float) -> float:
     if not values:
         return 0.0
     index = min(len(values) - 1, round(pct / 100 * (len(values) - 1)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag import clauses, extract
-from rag.embedding import CachedEmbedder, Embedder
+from rag.embedding import Embedder
 from rag.evidence import Evidence, Lexicon
 from rag.matching import covers, is_known, term_coverage
 from rag.models import Citation, Passage
@@ -46,12 +46,8 @@ class Draft:
 
 class ExtractiveAnswerer:
     def __init__(self, embedder: Embedder) -> None:
-        self._embedder = CachedEmbedder(embedder)
+        self._embedder = embedder
         self._lexicons: dict[tuple[tuple[str, str], ...], Lexicon] = {}
-
-    def forget_vectors(self) -> None:
-        """Drop the cached sentence vectors (the eval starts each retriever mode cold)."""
-        self._embedder.clear()
 
     def answer(self, question: Question, passages: list[Passage], corpus: CorpusIndex) -> Draft:
         evidence = self._gather(question, passages, corpus)

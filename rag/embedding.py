@@ -51,7 +51,7 @@ class SentenceTransformerEmbedder:
 
 class CachedEmbedder:
     """An embedder that remembers the last `max_entries` texts: evidence sentences recur across
-    questions, so only the question and unseen sentences reach the model."""
+    questions, and a question embedded for retrieval is needed again by the answerer."""
 
     def __init__(self, embedder: Embedder, max_entries: int = 20_000) -> None:
         self._embedder = embedder

@@ -58,8 +58,6 @@ def words_around(sentence: str, candidate: Candidate, before: int, after: int) -
 
 def local_matches(candidate: Candidate, sentence: str, terms: tuple[str, ...], window: int = 7) -> int:
     """Question terms among the words right around the candidate."""
-    before = re.findall(r"\S+", sentence[: candidate.start])[-window:]
-    after = re.findall(r"\S+", sentence[candidate.start + len(candidate.text) :])[:window]
-    nearby = set(content_terms(" ".join([*before, candidate.text, *after])))
+    nearby = set(content_terms(f"{words_around(sentence, candidate, window, window)} {candidate.text}"))
     own = set() if candidate.value.isdigit() else set(content_terms(candidate.text))
     return sum(1 for t in terms if covers(t, nearby) and t not in own)

@@ -182,14 +182,16 @@ def is_place(candidate: Candidate, sentence: str, known_places: set[str]) -> boo
     return candidate.value in known_places or bool(_LOCATIVE.search(sentence[: candidate.start]))
 
 
+_APPOSED_ROLE = "|".join(sorted(ROLE_WORDS - {"the", "foreign", "general"}))
+_ROLE_AFTER = re.compile(rf",\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:{_APPOSED_ROLE})\b")
+_ROLE_BEFORE = re.compile(rf"\b(?:{_APPOSED_ROLE})\s+$")
+
+
 def has_role_apposition(candidate: Candidate, sentence: str) -> bool:
     """A name with a role beside it is a person: "Maria Zakharova, spokesperson for the ministry"."""
     after = fold(sentence[candidate.start + len(candidate.text) :])
     before = fold(sentence[: candidate.start])
-    role = "|".join(sorted(ROLE_WORDS - {"the", "foreign", "general"}))
-    return bool(
-        re.match(rf",\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:{role})\b", after) or re.search(rf"\b(?:{role})\s+$", before)
-    )
+    return bool(_ROLE_AFTER.match(after) or _ROLE_BEFORE.search(before))
 
 
 def is_organisation(candidate: Candidate) -> bool:

@@ -54,7 +54,7 @@ def is_known(term: str, corpus: CorpusIndex) -> bool:
     vocabulary = corpus.document_frequency
     if term in vocabulary or any(s in vocabulary for s in SYNONYMS.get(term, ())):
         return True
-    return covers(term, {t for t in vocabulary if t[:4] == term[:4]})
+    return covers(term, corpus.terms_starting(term[:4]))
 
 
 def question_names(question: Question) -> set[str]:

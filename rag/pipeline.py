@@ -11,7 +11,7 @@ from pathlib import Path
 from rag.answer import ExtractiveAnswerer
 from rag.config import Settings
 from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
-from rag.embedding import Embedder, SentenceTransformerEmbedder
+from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from rag.errors import DocumentNotFoundError, InvalidInputError
 from rag.ingest import Ingestor, WriteResult
 from rag.models import Answer, DocumentRecord, IngestReport, Passage
@@ -29,8 +29,11 @@ class Pipeline:
         self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
         self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
         self._ingestor = Ingestor(self.store, self.embedder, settings.chunk_size, settings.chunk_overlap)
-        self._retriever = HybridRetriever(self.store, self.embedder)
-        self._answerer = ExtractiveAnswerer(self.embedder)
+        # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
+        # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.
+        self._text_vectors = CachedEmbedder(self.embedder)
+        self._retriever = HybridRetriever(self.store, self._text_vectors)
+        self._answerer = ExtractiveAnswerer(self._text_vectors)
         # One writer at a time; readers never wait on it because every write commits last.
         self._write_lock = threading.Lock()
 
@@ -98,8 +101,8 @@ class Pipeline:
         return Answer(question, draft.answer, draft.answered, draft.citations, timings), passages
 
     def forget_cached_vectors(self) -> None:
-        """Start cold: the answerer's sentence vectors are computed again as questions need them."""
-        self._answerer.forget_vectors()
+        """Start cold: question and sentence vectors are computed again as questions need them."""
+        self._text_vectors.clear()
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)

@@ -35,25 +35,8 @@ SYNONYMS: dict[str, frozenset[str]] = {
     group_word: frozenset(stem(word) for word in group)
     for group in (
         frozenset(
-            {
-                "visit",
-                "visited",
-                "trip",
-                "stay",
-                "travel",
-                "traveled",
-                "travelled",
-                "tour",
-                "itinerary",
-                "arrive",
-                "arrived",
-                "arrival",
-                "stop",
-                "go",
-                "goes",
-                "went",
-                "going",
-            }
+            "visit visited trip stay travel traveled travelled tour itinerary arrive arrived arrival stop go goes "
+            "went going".split()
         ),
         frozenset({"meet", "met", "meeting", "talk", "talks", "received", "interview"}),
         frozenset({"arrest", "arrested", "detain", "detained"}),

@@ -34,10 +34,20 @@ class CorpusIndex:
     bm25: bm25s.BM25 | None
     document_frequency: Counter[str] = field(default_factory=Counter)
     _chunks_by_doc: dict[str, list[Chunk]] | None = field(default=None, repr=False)
+    _terms_by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def idf(self, term: str) -> float:
         count = len(self.chunks) or 1
         return math.log(1 + count / (1 + self.document_frequency.get(term, 0)))
+
+    def terms_starting(self, prefix: str) -> set[str]:
+        """The corpus terms that begin with a 4-letter prefix (indexed once per corpus state)."""
+        if self._terms_by_prefix is None:
+            grouped: dict[str, set[str]] = {}
+            for term in self.document_frequency:
+                grouped.setdefault(term[:4], set()).add(term)
+            self._terms_by_prefix = grouped
+        return self._terms_by_prefix.get(prefix, set())
 
     def sentences_before(self, doc_id: str, offset: int, limit: int = 3) -> list[str]:
         """The sentences of a document just before an offset, pieced together from its chunks."""

@@ -51,8 +51,11 @@ def roles(sentence: str, name: str) -> list[Candidate]:
     return found
 
 
+_NAMING_ROLE_WORDS = ROLE_WORDS - {"the", "foreign"}
+
+
 def _names_role(words: str) -> bool:
-    return any(stem(w) in ROLE_WORDS - {"the", "foreign"} for w in fold(words).split())
+    return any(stem(w) in _NAMING_ROLE_WORDS for w in fold(words).split())
 
 
 def _role_candidate(text: str, start: int) -> Candidate:

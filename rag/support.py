@@ -31,15 +31,11 @@ def tolerable(uncovered: list[str], question: Question) -> bool:
 _ASKED_PHRASE = re.compile(
     r"^(?:who|what|which)(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?([^?]*)"
 )
-
-
 _PHRASE_END = re.compile(r"\s(?:for|of|to|in|at|from|with|who|that|which|on|by|after|before|since|during)\s")
 _VERBAL_QUESTION = re.compile(
     r"^(?:when|what|in what year|in which year|what year|which year|on what date)\s+(?:did|does|do|will|would)\s+(.+)",
     re.I,
 )
-
-
 _WHO_VERB = re.compile(
     r"^who\s+(?!(?:is|was|are|were|did|does|do|will|would|has|have|had|can|could)\b)([a-z]+)\b", re.I
 )
