@@ -32,7 +32,7 @@ def main() -> None:
         first = [pipeline.ask(q).timings_ms for q in questions]
         _report(f"ask, {len(questions)} distinct eval questions, each asked once", first)
         again = [pipeline.ask(q).timings_ms for q in questions]
-        _report("ask, the same questions again (evidence sentences' vectors cached)", again)
+        _report("ask, the same questions again (question and sentence vectors cached)", again)
 
 
 def _report(label: str, timings: list[dict[str, float]]) -> None:
