@@ -12,6 +12,7 @@ from typing import Literal
 import bm25s
 
 from rag.embedding import Embedder
+from rag.index import CorpusStats
 from rag.models import Chunk, DocumentRecord, Passage
 from rag.store import ChromaStore
 from rag.text import content_terms, split_sentences
@@ -35,6 +36,18 @@ class CorpusIndex:
     document_frequency: Counter[str] = field(default_factory=Counter)
     _chunks_by_doc: dict[str, list[Chunk]] | None = field(default=None, repr=False)
     _terms_by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def chunk_count(self) -> int:
+        return len(self.chunks)
+
+    def chunks_containing(self, term: str) -> int:
+        return self.document_frequency.get(term, 0)
+
+    def similar_terms(self, term: str, limit: int = 5) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(term, list(self.terms_starting(term[:4])), scorer=fuzz.ratio, limit=limit)
+        return [t for t, _score, _i in found]
 
     def idf(self, term: str) -> float:
         count = len(self.chunks) or 1
@@ -88,6 +101,9 @@ class HybridRetriever:
             if self._index is None or self._index.fingerprint != fingerprint:
                 self._index = _build_index(fingerprint, records, self._store.all_chunks())
             return self._index
+
+    def stats(self) -> CorpusStats:
+        return self.corpus()
 
     def retrieve(self, query: str, top_k: int, mode: RetrieverMode = "hybrid") -> list[Passage]:
         index = self.corpus()
