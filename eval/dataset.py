@@ -12,7 +12,7 @@ from rag.errors import InvalidInputError
 
 DEFAULT_SET = Path(__file__).parent / "questions.yaml"
 DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.yaml"
-QuestionType = Literal["count", "date", "person", "place", "organisation", "list", "yesno", "description", "none"]
+QuestionType = Literal["count", "amount", "date", "person", "place", "organisation", "list", "yesno", "description", "none"]
 
 
 class GoldEvidence(BaseModel):
