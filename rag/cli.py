@@ -37,7 +37,7 @@ def _fail(message: str) -> None:
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: RAG_CORPUS_DIR.")] = None,
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Write the counts as JSON.")] = False,
 ) -> None:
     """Add new and changed articles; unchanged ones are skipped."""
     settings = get_settings()
@@ -62,7 +62,7 @@ def ingest(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Write the answer object as JSON.")] = False,
     top_k: Annotated[int | None, typer.Option(help="Passages to consider (1-20).")] = None,
 ) -> None:
     """Answer a question from the stored articles, with quotes."""
@@ -114,7 +114,7 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
     ingest_corpus: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Ingest RAG_CORPUS_DIR first.")] = True,
 ) -> None:
     """Start the HTTP API and the chat page."""
@@ -129,17 +129,18 @@ def serve(
 
 @app.command("eval")
 def run_eval(
-    set_path: Annotated[Path | None, typer.Option("--set", help="The eval set (YAML).")] = None,
+    split: Annotated[str | None, typer.Option(help="seed, dev, test or all (default).")] = None,
+    set_path: Annotated[Path | None, typer.Option("--set", help="Another eval set (YAML) instead.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
     retriever: Annotated[
-        str | None, typer.Option(help="dense, bm25 or hybrid; default: all three, gated on hybrid.")
+        str | None, typer.Option(help="dense, bm25, hybrid (default) or all (a row each, gated on hybrid).")
     ] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds file.")] = None,
 ) -> None:
-    """Run the eval set through the pipeline; exit 1 when a score is below its threshold."""
+    """Run the eval splits through the pipeline; exit 1 when a score is below its threshold."""
     from eval.runner import run_cli
 
-    code = run_cli(set_path, json_path, retriever, thresholds, console=Console())
+    code = run_cli(set_path, json_path, retriever, thresholds, console=Console(), split=split)
     raise typer.Exit(code=code)
 
 

@@ -11,8 +11,8 @@ import yaml
 
 from rag.cleaning import clean_text
 from rag.errors import UnsupportedDocumentError
+from rag.language import resolve_date
 from rag.models import Article
-from rag.text import DATE_PATTERN, iso_date
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -101,12 +101,21 @@ def _normalise_date(value: Any) -> str | None:
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
         return text[:10]
-    return iso_date(text)
+    day = resolve_date(text, None)
+    return day.isoformat() if day else None
+
+
+# Shapes of a written full date ("19 February 2024", "Jan. 5, 2024"); dateparser decides what they mean.
+_FULL_DATE_SHAPE = re.compile(r"\b(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})\b")
 
 
 def extract_date(text: str) -> str | None:
-    """The first explicit full date (day, month and year) in the text."""
-    return iso_date(text[:3000]) if DATE_PATTERN.search(text) else None
+    """The first explicit full date (day, month and year) near the top of the text."""
+    for match in _FULL_DATE_SHAPE.finditer(text[:3000]):
+        day = resolve_date(match.group(), None)
+        if day:
+            return day.isoformat()
+    return None
 
 
 def _extract_source(body: str) -> str | None:

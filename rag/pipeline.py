@@ -8,14 +8,15 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rag.answer import ExtractiveAnswerer
+from rag.answerer import ExtractiveAnswerer
+from rag.answerer.reader import Reading
+from rag.answerer.scoring import Scorer
 from rag.config import Settings
 from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from rag.errors import DocumentNotFoundError, InvalidInputError
 from rag.ingest import Ingestor, WriteResult
 from rag.models import Answer, DocumentRecord, IngestReport, Passage
-from rag.question import analyse
 from rag.retrieval import HybridRetriever, RetrieverMode
 from rag.store import ChromaStore, connect
 
@@ -87,11 +88,11 @@ class Pipeline:
         """The answer and every passage the answerer was given (the eval scores retrieval on them)."""
         question = self.check_question(question)
         started = time.perf_counter()
-        corpus = self._retriever.corpus()
-        analysed = analyse(question, corpus.document_frequency, history)
+        stats = self._retriever.stats()
+        analysed = self._answerer.analyse(question, stats, history)
         passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
         retrieved = time.perf_counter()
-        draft = self._answerer.answer(analysed, passages, corpus)
+        draft = self._answerer.answer(analysed, passages, stats)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -100,9 +101,25 @@ class Pipeline:
         }
         return Answer(question, draft.answer, draft.answered, draft.citations, timings), passages
 
+    def read(self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid") -> Reading:
+        """What the reader sees for a question: evidence, candidates and their features (for fitting)."""
+        stats = self._retriever.stats()
+        analysed = self._answerer.analyse(self.check_question(question), stats)
+        passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
+        return self._answerer.read(analysed, passages, stats)
+
+    @property
+    def scorer(self) -> Scorer:
+        return self._answerer.scorer
+
+    @scorer.setter
+    def scorer(self, scorer: Scorer) -> None:
+        self._answerer.scorer = scorer
+
     def forget_cached_vectors(self) -> None:
         """Start cold: question and sentence vectors are computed again as questions need them."""
         self._text_vectors.clear()
+        self._answerer.forget()
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -126,7 +143,7 @@ def check_question(question: str, limit: int) -> str:
     """The question stripped, or an error a person can act on."""
     question = (question or "").strip()
     if not question:
-        raise InvalidInputError("the question is empty; ask something like 'How many times has Lavrov visited Cuba?'")
+        raise InvalidInputError("the question is empty; ask something like 'How many people were rescued?'")
     if len(question) > limit:
         raise InvalidInputError(f"the question is {len(question)} characters long; the limit is {limit}")
     return question
