@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,10 @@ from sklearn.linear_model import LogisticRegression
 from eval.dataset import EvalItem
 from eval.scoring import matches
 from eval.splits import eval_corpus, load_split
-from rag.answerer.features import CANDIDATE_FEATURES, SENTENCE_FEATURES
+from rag.answerer.candidates import Candidate
+from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_features
 from rag.answerer.reader import Reading
-from rag.answerer.scoring import WEIGHTS_PATH, LogisticModel, Scorer
+from rag.answerer.scoring import WEIGHTS_PATH, LinearModel, Scorer
 from rag.config import get_settings
 from rag.pipeline import Pipeline
 
@@ -51,64 +52,104 @@ def is_gold(item: EvalItem, doc_id: str, quote: str) -> bool:
     return any(g.doc_id == doc_id and (g.sentence in quote or quote in g.sentence) for g in item.evidence)
 
 
-def fit_model(rows: list[dict[str, float]], labels: list[int], names: tuple[str, ...]) -> LogisticModel:
+def fit_logistic(rows: list[dict[str, float]], labels: list[int], names: tuple[str, ...]) -> LinearModel:
     x = np.array([[row[n] for n in names] for row in rows], dtype=float)
-    y = np.array(labels)
     if len(set(labels)) < 2:
         raise SystemExit("the dev split gives only one class of examples; add questions before fitting")
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, y)
-    return LogisticModel(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]), 0.5)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(x, np.array(labels))
+    return LinearModel(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+
+
+def fit_ranker(groups: list[tuple[list[dict[str, float]], list[int]]]) -> LinearModel:
+    """Pairwise: each right candidate against each wrong one of its question (a linear RankNet)."""
+    diffs, labels = [], []
+    for rows, marks in groups:
+        good = [r for r, m in zip(rows, marks, strict=True) if m]
+        bad = [r for r, m in zip(rows, marks, strict=True) if not m][:40]
+        for g in good[:3]:
+            for b in bad:
+                d = [g[n] - b[n] for n in CANDIDATE_FEATURES]
+                diffs += [d, [-v for v in d]]
+                labels += [1, 0]
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000).fit(np.array(diffs), np.array(labels))
+    return LinearModel(CANDIDATE_FEATURES, tuple(float(c) for c in model.coef_[0]))
 
 
 def choose_threshold(scored: list[tuple[float, bool, bool]]) -> float:
-    """scored: (best probability, answerable, right if answered). The most right answers whose
-    abstentions stay precise; ties go to the higher threshold (fewer risky answers)."""
-    precise, best_right = None, -1
+    """scored: (probability, answerable, right if answered). The most right answers whose abstentions stay
+    precise; when none is, the most right decisions (answers and abstentions) overall."""
+    precise, best_right = None, 0
     balanced, best_total = 0.5, -1
     for threshold in sorted({round(p, 4) for p, _, _ in scored} | {0.5}):
         abstained = [answerable for p, answerable, _ in scored if p < threshold]
         precision = (sum(not a for a in abstained) / len(abstained)) if abstained else 1.0
         right = sum(1 for p, answerable, ok in scored if p >= threshold and answerable and ok)
-        if precision >= ABSTENTION_PRECISION and right >= best_right:
+        if precision >= ABSTENTION_PRECISION and right > best_right:
             precise, best_right = threshold, right
-        # When no threshold keeps abstentions that precise: the most right decisions, answers and abstentions.
         total = right + sum(not a for a in abstained)
-        if total >= best_total:
+        if total > best_total:
             balanced, best_total = threshold, total
-    return precise if precise is not None and best_right > 0 else balanced
+    return precise if precise is not None else balanced
 
 
 def fit(examples: list[Example]) -> Scorer:
-    sentence_rows, sentence_labels, candidate_rows, candidate_labels = [], [], [], []
+    sentence_rows, sentence_labels, groups = [], [], []
     for ex in examples:
         for e in ex.reading.evidence:
             sentence_rows.append(e.features)
-            sentence_labels.append(
-                int(ex.item.answerable and is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text))
-            )
-        for c in ex.reading.candidates:
-            candidate_rows.append(c.features)
-            candidate_labels.append(int(ex.item.answerable and matches(c.text, ex.item.answers)))
-    sentence = fit_model(sentence_rows, sentence_labels, SENTENCE_FEATURES)
-    candidate = fit_model(candidate_rows, candidate_labels, CANDIDATE_FEATURES)
-    by_sentence, by_candidate = [], []
-    for ex in examples:
-        if ex.reading.missing:
-            continue  # abstains before any threshold
-        if ex.reading.question.kind in SENTENCE_KINDS:
-            scored = [(sentence.probability(e.features), e) for e in ex.reading.evidence]
-            p, top = max(scored, key=lambda s: s[0], default=(0.0, None))
-            ok = top is not None and is_gold(ex.item, top.passage.chunk.doc_id, top.sentence.text)
-            by_sentence.append((p, ex.item.answerable, ok))
-        else:
-            ranked = [(candidate.probability(c.features), c) for c in ex.reading.candidates]
-            p, cand = max(ranked, key=lambda s: s[0], default=(0.0, None))
-            ok = cand is not None and matches(cand.text, ex.item.answers)
-            by_candidate.append((p, ex.item.answerable, ok))
+            gold = is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text)
+            sentence_labels.append(int(ex.item.answerable and gold))
+        marks = [int(ex.item.answerable and matches(c.text, ex.item.answers)) for c in ex.reading.candidates]
+        if any(marks):
+            groups.append(([c.features for c in ex.reading.candidates], marks))
+    sentence = fit_logistic(sentence_rows, sentence_labels, SENTENCE_FEATURES)
+    ranker = fit_ranker(groups)
+    confidence = fit_confidence(examples, Scorer(sentence, ranker, sentence))
     return Scorer(
-        LogisticModel(sentence.features, sentence.coefficients, sentence.intercept, choose_threshold(by_sentence)),
-        LogisticModel(candidate.features, candidate.coefficients, candidate.intercept, choose_threshold(by_candidate)),
+        replace(sentence, threshold=choose_threshold(sentence_decisions(examples, sentence))),
+        ranker,
+        confidence,
     )
+
+
+def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
+    """Logistic over the ranked candidate: right (answerable, matching) or not."""
+    rows, labels, answerable, without = [], [], [], []
+    for ex in examples:
+        if ex.reading.missing or ex.reading.question.kind in SENTENCE_KINDS:
+            continue
+        if not ex.reading.candidates:
+            without.append(ex.item.answerable)  # abstains whatever the threshold
+            continue
+        top, values = _ranked_top(ex.reading.candidates, scorer)
+        rows.append(values)
+        labels.append(int(ex.item.answerable and matches(top.text, ex.item.answers)))
+        answerable.append(ex.item.answerable)
+    model = fit_logistic(rows, labels, CONFIDENCE_FEATURES)
+    scored = [(model.probability(r), a, bool(m)) for r, a, m in zip(rows, answerable, labels, strict=True)]
+    scored += [(0.0, a, False) for a in without]
+    return replace(model, threshold=choose_threshold(scored))
+
+
+def _ranked_top(candidates: list[Candidate], scorer: Scorer) -> tuple[Candidate, dict[str, float]]:
+    scores = [scorer.ranker.score(c.features) for c in candidates]
+    best = max(range(len(candidates)), key=lambda i: scores[i])
+    others = [s for j, s in enumerate(scores) if candidates[j].value != candidates[best].value]
+    return candidates[best], confidence_features(
+        candidates[best].features, scores[best], max(others) if others else None
+    )
+
+
+def sentence_decisions(examples: list[Example], sentence: LinearModel) -> list[tuple[float, bool, bool]]:
+    decided = []
+    for ex in examples:
+        if ex.reading.missing or ex.reading.question.kind not in SENTENCE_KINDS:
+            continue
+        scored = [(sentence.probability(e.features), e) for e in ex.reading.evidence]
+        p, top = max(scored, key=lambda s: s[0], default=(0.0, None))
+        ok = top is not None and is_gold(ex.item, top.passage.chunk.doc_id, top.sentence.text)
+        decided.append((p, ex.item.answerable, ok))
+    return decided
 
 
 def main() -> None:
@@ -121,7 +162,7 @@ def main() -> None:
         pipeline.ingest(eval_corpus(pipeline.settings.corpus_dir))
         scorer = fit_rounds(pipeline, load_split("dev"), args.rounds)
     scorer.save(args.out)
-    for name, model in (("sentence", scorer.sentence), ("candidate", scorer.candidate)):
+    for name, model in (("sentence", scorer.sentence), ("ranker", scorer.ranker), ("confidence", scorer.confidence)):
         weights = ", ".join(f"{f}={c:+.2f}" for f, c in zip(model.features, model.coefficients, strict=True))
         print(f"{name}: threshold {model.threshold:.3f}, intercept {model.intercept:+.2f}; {weights}")
     print(f"wrote {args.out}")

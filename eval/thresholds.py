@@ -23,7 +23,7 @@ def load_thresholds(path: Path, splits: list[str]) -> dict[str, dict[str, float]
     if all(isinstance(value, dict) for value in raw.values()):
         return {split: _scores(path, f"{split}.", raw.get(split) or {}) for split in splits}
     flat = _scores(path, "", raw)
-    return {split: flat for split in splits}
+    return dict.fromkeys(splits, flat)
 
 
 def _scores(path: Path, where: str, raw: dict[Any, Any]) -> dict[str, float]:

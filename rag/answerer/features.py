@@ -18,9 +18,29 @@ SENTENCE_FEATURES = (
     "rank", "has_type",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
-    *SENTENCE_FEATURES, "support", "label_rank", "focus_head", "focus_near", "event_link", "tree_near",
-    "token_near", "in_name", "year_like", "redundancy", "subject_of_event", "focus_inside", "name_near",
-    "ordinal", "local_similarity", "head_similarity", "head_mismatch",
+    *SENTENCE_FEATURES,
+    "support",
+    "label_rank",
+    "focus_head",
+    "focus_near",
+    "event_link",
+    "tree_near",
+    "token_near",
+    "in_name",
+    "year_like",
+    "redundancy",
+    "subject_of_event",
+    "focus_inside",
+    "name_near",
+    "ordinal",
+    "local_similarity",
+    "head_similarity",
+    "head_mismatch",
+)
+# What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
+CONFIDENCE_FEATURES = (
+    "score", "margin", "support", "names_covered", "focus_present", "event_present", "local_similarity",
+    "head_mismatch", "redundancy", "context_overlap",
 )  # fmt: skip
 
 
@@ -175,3 +195,12 @@ def _next(token: Token) -> Token | None:
 
 def _year_like(text: str) -> bool:
     return text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2100
+
+
+def confidence_features(
+    candidate_features: dict[str, float], score: float, best_other: float | None
+) -> dict[str, float]:
+    values = {name: candidate_features.get(name, 0.0) for name in CONFIDENCE_FEATURES}
+    values["score"] = score
+    values["margin"] = max(-5.0, min(5.0, score - best_other)) if best_other is not None else 5.0
+    return values

@@ -1,15 +1,24 @@
-"""Yes or no, read from the evidence sentence: negation of the asked predicate, and any number the
-question states checked against the sentence's."""
+"""Yes or no, read from the evidence sentence: negation of the asked predicate, and any number or
+ordinal the question states ("Is this his first visit?") checked against the sentence's."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
 from rag.language import numbers_in
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Words that deny what they govern, besides the parser's "neg" arcs (a closed class of English).
+_DENYING = frozenset({"without", "fail", "refuse", "deny", "reject", "never", "no", "neither", "nor", "decline"})
+
 
 def yes_or_no(question: Question, item: Evidence) -> str:
-    if question.stated_numbers and not question.stated_numbers <= numbers_in(item.sentence.text):
+    stated = question.stated_numbers
+    if stated and not stated <= numbers_in(item.sentence.text):
         return "No"
     return "No" if _negated(question, item) != question.negated else "Yes"
 
@@ -18,9 +27,14 @@ def _negated(question: Question, item: Evidence) -> bool:
     """Whether the sentence denies the predicate the question asks about (not some side clause)."""
     asked = {question.event} if question.event else set(question.terms)
     for token in item.span:
-        if token.dep_ != "neg":
+        if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING:
             continue
-        head = token.head
-        if key_of(head) in asked or head.dep_ == "ROOT" or any(key_of(c) in asked for c in head.children):
+        if any(key_of(t) in asked for t in _governed(token)):
             return True
     return False
+
+
+def _governed(token: Token) -> list[Token]:
+    """The words a negation reaches: its head and the head's subtree, or its own subtree."""
+    head = token.head if token.dep_ in ("neg", "det", "advmod") else token
+    return [head, *head.subtree]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rag.answerer.candidates import Candidate, extract
 from rag.answerer.evidence import Evidence, ParseCache, gather
-from rag.answerer.features import candidate_features, sentence_features
+from rag.answerer.features import candidate_features, confidence_features, sentence_features
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
 from rag.answerer.polarity import yes_or_no
 from rag.answerer.question import Question, analyse
@@ -58,9 +58,7 @@ class ExtractiveAnswerer:
         reading.evidence.sort(key=lambda e: -e.support)
         reading.candidates = extract(question, reading.evidence[:CANDIDATE_SENTENCES])
         candidate_features(question, reading.candidates, self._embedder)
-        for candidate in reading.candidates:
-            candidate.probability = self.scorer.candidate.probability(candidate.features)
-        reading.candidates.sort(key=lambda c: -c.probability)
+        rank_candidates(reading.candidates, self.scorer)
         return reading
 
     def answer(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Draft:
@@ -70,9 +68,9 @@ class ExtractiveAnswerer:
             return _abstain(reading, f" No article mentions {names}.")
         if question.kind in ("yesno", "description", "role"):
             return self._from_sentence(reading)
-        if not reading.candidates or reading.candidates[0].probability < self.scorer.candidate.threshold:
+        if not reading.candidates or reading.candidates[0].probability < self.scorer.confidence.threshold:
             return _abstain(reading)
-        return _compose(reading, self.scorer.candidate.threshold)
+        return _compose(reading, self.scorer.confidence.threshold)
 
     def forget(self) -> None:
         self._parses.clear()
@@ -93,6 +91,17 @@ class ExtractiveAnswerer:
         if not is_grounded(answer, [citation]):
             return _abstain(reading)
         return Draft(answer, True, [citation])
+
+
+def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
+    """Order by the ranker; each candidate's probability is the confidence it would have if chosen."""
+    scores = [scorer.ranker.score(c.features) for c in candidates]
+    for i, candidate in enumerate(candidates):
+        others = [s for j, s in enumerate(scores) if j != i and candidates[j].value != candidate.value]
+        values = confidence_features(candidate.features, scores[i], max(others) if others else None)
+        candidate.features["rank_score"] = scores[i]
+        candidate.probability = scorer.confidence.probability(values)
+    candidates.sort(key=lambda c: -c.features["rank_score"])
 
 
 def _compose(reading: Reading, threshold: float) -> Draft:

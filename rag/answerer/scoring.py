@@ -1,6 +1,8 @@
-"""The fitted scorer: logistic models over the features, with abstention thresholds chosen on the dev split.
+"""The fitted scorer. Sentences: a logistic model of "this sentence answers the question". Candidates: a
+linear ranker fit on pairs (the right candidate against each wrong one of the same question), then a
+logistic confidence of the ranked candidate, below whose threshold the reader abstains.
 
-The weights live in `weights.json` beside this file; `python -m eval.fit` refits them from the dev split.
+The weights live in `weights.json` beside this file; `python -m eval.fit` refits them on the dev split.
 """
 
 from __future__ import annotations
@@ -10,21 +12,24 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answerer.features import CANDIDATE_FEATURES, SENTENCE_FEATURES
+from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
 
 @dataclass(frozen=True)
-class LogisticModel:
+class LinearModel:
     features: tuple[str, ...]
     coefficients: tuple[float, ...]
-    intercept: float
-    threshold: float  # below this probability the answerer abstains
+    intercept: float = 0.0
+    threshold: float = 0.5  # for a probability: below it the reader abstains
+
+    def score(self, values: dict[str, float]) -> float:
+        pairs = zip(self.features, self.coefficients, strict=True)
+        return self.intercept + sum(c * values.get(f, 0.0) for f, c in pairs)
 
     def probability(self, values: dict[str, float]) -> float:
-        z = self.intercept + sum(c * values.get(f, 0.0) for f, c in zip(self.features, self.coefficients, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.score(values)))))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -33,7 +38,7 @@ class LogisticModel:
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> LogisticModel:
+    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> LinearModel:
         features = tuple(str(f) for f in data["features"])  # type: ignore[attr-defined]
         if features != expected:
             raise ValueError(f"weights were fit for features {features}, the code computes {expected}; refit them")
@@ -43,17 +48,19 @@ class LogisticModel:
 
 @dataclass(frozen=True)
 class Scorer:
-    sentence: LogisticModel  # does this sentence answer the question (yes/no, descriptions, roles)
-    candidate: LogisticModel  # is this entity the answer
+    sentence: LinearModel  # does this sentence answer the question (yes/no, descriptions, roles)
+    ranker: LinearModel  # orders a question's candidates
+    confidence: LinearModel  # is the ranked candidate right
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Scorer:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
-            LogisticModel.from_dict(data["sentence"], SENTENCE_FEATURES),
-            LogisticModel.from_dict(data["candidate"], CANDIDATE_FEATURES),
+            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES),
+            LinearModel.from_dict(data["ranker"], CANDIDATE_FEATURES),
+            LinearModel.from_dict(data["confidence"], CONFIDENCE_FEATURES),
         )
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
-        data = {"sentence": self.sentence.to_dict(), "candidate": self.candidate.to_dict()}
+        data = {name: getattr(self, name).to_dict() for name in ("sentence", "ranker", "confidence")}
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
