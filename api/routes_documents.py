@@ -67,7 +67,7 @@ async def add_document(
 ) -> dict[str, Any]:
     """Add an article: multipart `file` (.txt, .md, .html; the id is the file name) or JSON.
 
-    The body may be at most RAG_MAX_UPLOAD_BYTES (default 1,000,000) bytes, counted as it arrives.
+    The file or JSON body may be at most RAG_MAX_UPLOAD_BYTES (default 1,000,000) bytes.
     """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
