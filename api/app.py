@@ -51,15 +51,17 @@ def create_app(
     app.state.pipeline = None
     app.state.load_error = None
     install_error_handlers(app)
+    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    # Innermost, so the route reads the body through it directly (the metrics middleware's task group
+    # would otherwise wrap its 413 in an exception group).
+    app.add_middleware(
+        BodyLimitMiddleware, limit_for=lambda path: upload_limit if path == "/documents" else SMALL_BODY_BYTES
+    )
     app.middleware("http")(app.state.metrics.middleware)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"], allow_headers=["*"]
         )
-    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
-    app.add_middleware(
-        BodyLimitMiddleware, limit_for=lambda path: upload_limit if path == "/documents" else SMALL_BODY_BYTES
-    )
     for module in (routes_ask, routes_documents, routes_openai, routes_ops):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_ops.STATIC_DIR), name="static")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import PipelineDep, SettingsDep, WriterDep
 from api.errors import ApiError, validation_error
-from api.schemas import DocumentDetail, DocumentIn, DocumentOut, ErrorOut, WriteOut
+from api.schemas import DOC_ID_PATTERN, DocumentDetail, DocumentIn, DocumentOut, ErrorOut, WriteOut
 from rag.ingest import WriteResult
 from rag.models import DocumentRecord
 
@@ -25,7 +26,10 @@ _UPLOAD_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": ".txt, .md or .html"}},
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": ".txt, .md or .html"},
+                    "doc_id": {"type": "string", "pattern": DOC_ID_PATTERN, "description": "default: the file name"},
+                },
             }
         },
         "application/json": {"schema": {"$ref": "#/components/schemas/DocumentIn"}},
@@ -90,10 +94,13 @@ async def _add_upload(request: Request, pipeline: PipelineDep, limit: int, repla
         raise ApiError(400, "bad_filename", "the file name is not valid Unicode text")
     if name != PurePosixPath(name).name or name != PureWindowsPath(name).name or name.startswith("."):
         raise ApiError(400, "bad_filename", f"the file name {name!r} must be a plain name, without folders")
+    doc_id = form.get("doc_id")
+    if doc_id is not None and not (isinstance(doc_id, str) and re.fullmatch(DOC_ID_PATTERN, doc_id)):
+        raise ApiError(400, "bad_doc_id", "doc_id must be 1-100 lower-case letters, digits, '-' or '_'")
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, "too_large", f"the file is larger than the {limit}-byte limit")
-    return await run_in_threadpool(lambda: pipeline.add_document(data, name, replace=replace))
+    return await run_in_threadpool(lambda: pipeline.add_document(data, name, doc_id=doc_id, replace=replace))
 
 
 async def _add_json(request: Request, pipeline: PipelineDep, replace: bool) -> WriteResult:

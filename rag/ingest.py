@@ -38,7 +38,7 @@ def content_hash(article: Article) -> str:
 
 class Ingestor:
     def __init__(
-        self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int, max_chunks: int = 3_000
+        self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int, max_chunks: int = 2_000
     ) -> None:
         self._store = store
         self._max_chunks = max_chunks
