@@ -12,7 +12,12 @@ from api.schemas import DocumentIn
 from rag.config import Settings
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-_SSE = {"text/event-stream": {"schema": {"type": "string"}}}
+_EVENT = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"event": {"type": "string"}, "data": {"type": "string", "description": "JSON, or [DONE]"}},
+}
+_SSE = {"text/event-stream": {"schema": _EVENT}}
 _NO_STORE = {"/healthz", "/readyz", "/metrics", "/v1/models"}
 _DESCRIPTIONS = {
     "400": "Bad input (malformed JSON, text that is not valid Unicode, an empty question, top_k out of range...)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 UNENCODABLE = "unencodable_text"
@@ -23,6 +23,19 @@ def encodable(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(encodable)]
+# Not only white space, as Python's str.strip() sees it (wider than JSON Schema's \s).
+NOT_BLANK = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def whole_number(value: object) -> object:
+    """JSON Schema's integer: 3 and 3.0 are, true and "3" are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("int_type", "Input should be a whole number")
+        return int(value)
+    return value
 
 
 class AskRequest(BaseModel):
@@ -31,10 +44,10 @@ class AskRequest(BaseModel):
     question: Text = Field(
         ...,
         description="The question; 1 to RAG_MAX_QUESTION_CHARS (default 500) characters, not only spaces.",
-        json_schema_extra={"minLength": 1, "maxLength": 500, "pattern": r"\S"},
+        json_schema_extra={"minLength": 1, "maxLength": 500, "pattern": NOT_BLANK},
     )
-    top_k: int | None = Field(
-        None, strict=True, description="Passages to consider, 1 to 20 (default RAG_TOP_K).",
+    top_k: Annotated[int, BeforeValidator(whole_number)] | None = Field(
+        None, description="Passages to consider, 1 to 20 (default RAG_TOP_K).",
         json_schema_extra={"minimum": 1, "maximum": 20},
     )  # fmt: skip
 
@@ -78,8 +91,8 @@ class DocumentDetail(DocumentOut):
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Text = Field(..., min_length=1, max_length=500, pattern=r"\S")
-    text: Text = Field(..., min_length=1, pattern=r"\S", description="The article; UTF-8, within the upload limit.")
+    title: Text = Field(..., min_length=1, max_length=500, pattern=NOT_BLANK)
+    text: Text = Field(..., min_length=1, pattern=NOT_BLANK, description="The article; UTF-8, within the upload limit.")
     date: Text | None = Field(None, max_length=100, description="ISO date (YYYY-MM-DD) or '19 February 2024'.")
     source: Text | None = Field(None, max_length=200)
     url: Text | None = Field(None, max_length=2000)

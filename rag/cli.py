@@ -131,8 +131,10 @@ def format_answer(answer: Answer) -> str:
 def delete(doc_id: Annotated[str, typer.Argument(help="The document id (see `rag documents`).")]) -> None:
     """Remove one document and its passages."""
     settings = get_settings()
+    if not settings.chroma_url and not settings.data_dir.is_dir():
+        _fail(f"no document with id {doc_id!r}: the data folder {settings.data_dir.resolve()} does not exist")
     _own_data_folder(settings, "delete")
-    _stored_pipeline(settings).delete(doc_id)
+    _pipeline(settings).delete(doc_id)
     print(f"deleted {doc_id}")
 
 
