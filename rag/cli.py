@@ -22,6 +22,7 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Ask questions of news articles; every answer quotes its source."
 )
 stderr = Console(stderr=True, soft_wrap=True)
+_HELD_LOCKS: list[Any] = []
 
 
 def _pipeline(settings: Settings | None = None) -> Any:
@@ -83,7 +84,9 @@ def _own_data_folder(settings: Settings, command: str, url: str | None = None) -
         return
     from rag.ownership import DataFolderLock
 
-    DataFolderLock(settings.data_dir).acquire(command, url)  # released when the process exits
+    lock = DataFolderLock(settings.data_dir)
+    lock.acquire(command, url)
+    _HELD_LOCKS.append(lock)  # kept referenced: the lock lasts until the process exits
 
 
 def _stored_pipeline(settings: Settings) -> Any:
