@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
 
 from api.schemas import UNENCODABLE
 from rag.errors import (
@@ -70,7 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
-            headers["Allow"] = allowed_methods(request)
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
         return error_response(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(UnicodeError)
@@ -83,13 +83,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "something went wrong on our side; the error was logged")
 
 
-def allowed_methods(request: Request) -> str:
-    """Every method any route serves at this path (the router names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
-            methods |= route.methods
-    return ", ".join(sorted(methods))
+def allowed_methods(request: Request) -> str | None:
+    """Every documented method at this path (the router names only the first matching route's)."""
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
+        if re.fullmatch(pattern, request.url.path):
+            methods = {method.upper() for method in operations}
+            if "GET" in methods:
+                methods.add("HEAD")  # served for every GET
+            return ", ".join(sorted(methods))
+    return None
 
 
 def validation_error(errors: Sequence[Any]) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import HEADLINE, rag_server
+from tests.conftest import HEADLINE, free_port, rag_server, wait_until
 
 
 def rag(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -98,3 +98,23 @@ def test_serve_refuses_a_public_host_without_a_key(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "RAG_API_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_port_opens_before_the_model_loads(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data"), "RAG_CORPUS_DIR": str(tmp_path / "none")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(f"{base}/healthz", process)
+        starting = httpx.get(f"{base}/readyz")  # the model takes seconds to load after the port opens
+        assert starting.status_code == 503
+        assert starting.json() == {"status": "starting"}
+        assert httpx.post(f"{base}/ask", json={"question": HEADLINE}).json()["error"]["code"] == "not_ready"
+        wait_until(f"{base}/readyz", process)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
