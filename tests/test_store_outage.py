@@ -56,7 +56,7 @@ def test_paused_stopped_and_restarted_chroma(tmp_path: Path) -> None:
                     for future in stuck:
                         response, seconds = future.result()
                         assert_unavailable(response)
-                        assert seconds < DEADLINE_S + 2 * TIMEOUT_S  # queued behind others, still bounded
+                        assert seconds < DEADLINE_S + 5 * TIMEOUT_S  # queued behind others, still bounded
                 response, seconds = timed("POST", f"{base}/ask", json={"question": HEADLINE})
                 assert_unavailable(response)
                 assert seconds < DEADLINE_S
