@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,18 @@ _SOURCE_VIA = re.compile(r"\(via ([\w.\- ]{2,40})\)")
 def slugify(value: str) -> str:
     slug = re.sub(r"[^a-z0-9_]+", "-", value.lower()).strip("-")
     return slug[:80] or "document"
+
+
+def upload_id(filename: str | None, title: str | None, url: str | None) -> str:
+    """An uploaded file keeps its name's slug; a JSON article gets its slug plus a hash of the exact title.
+
+    The hash keeps "Breaking news!" and "Breaking News" (and titles without letters) apart.
+    """
+    if filename:
+        return slugify(Path(filename).stem)
+    named = url or title or ""
+    digest = hashlib.sha256(named.encode()).hexdigest()[:8]
+    return f"{slugify(named)[:70]}-{digest}"
 
 
 def doc_id_for_path(path: Path, root: Path) -> str:

@@ -14,7 +14,7 @@ from llama_index.core.node_parser import SentenceSplitter
 
 from rag.documents import doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
-from rag.errors import InvalidInputError
+from rag.errors import DocumentTooLargeError, InvalidInputError
 from rag.models import Article, Chunk, DocumentRecord, IngestReport
 from rag.store import ChromaStore
 
@@ -37,8 +37,11 @@ def content_hash(article: Article) -> str:
 
 
 class Ingestor:
-    def __init__(self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int) -> None:
+    def __init__(
+        self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int, max_chunks: int = 2_000
+    ) -> None:
         self._store = store
+        self._max_chunks = max_chunks
         self._embedder = embedder
         self._pipeline = IngestionPipeline(
             transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)]
@@ -80,6 +83,10 @@ class Ingestor:
         if existing and existing.content_hash == digest and len(current) == existing.chunks:
             return WriteResult(article.doc_id, "unchanged", existing.chunks, 0)
         chunks = self.split(article, digest)
+        if len(chunks) > self._max_chunks:
+            raise DocumentTooLargeError(
+                f"{article.doc_id}: {len(chunks)} passages; one article may have {self._max_chunks} (split it up)"
+            )
         self._store.write_chunks(chunks, self._embedder.embed([c.text for c in chunks]))
         record = DocumentRecord(
             article.doc_id, article.title, article.date, article.source, article.url,

@@ -12,11 +12,11 @@ from rag.answerer import ExtractiveAnswerer
 from rag.answerer.reader import Reading
 from rag.answerer.scoring import Scorer
 from rag.config import Settings
-from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
+from rag.documents import check_suffix, decode_article_bytes, parse_article, upload_id
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
-from rag.errors import DocumentNotFoundError, InvalidInputError
-from rag.ingest import Ingestor, WriteResult
-from rag.models import Answer, DocumentRecord, IngestReport, Passage
+from rag.errors import DocumentConflictError, DocumentNotFoundError, InvalidInputError
+from rag.ingest import Ingestor, WriteResult, content_hash
+from rag.models import Answer, Article, DocumentRecord, IngestReport, Passage
 from rag.retrieval import HybridRetriever, RetrieverMode
 from rag.store import ChromaStore, connect
 
@@ -28,8 +28,12 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
-        self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
-        self._ingestor = Ingestor(self.store, self.embedder, settings.chunk_size, settings.chunk_overlap)
+        self.store = store or ChromaStore(
+            connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
+        )
+        self._ingestor = Ingestor(
+            self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, settings.max_document_chunks
+        )
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
         # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.
         self._text_vectors = CachedEmbedder(self.embedder)
@@ -46,16 +50,26 @@ class Pipeline:
 
     def add_document(
         self, raw: bytes, filename: str | None = None, *, title: str | None = None, date: str | None = None,
-        source: str | None = None, url: str | None = None, doc_id: str | None = None,
+        source: str | None = None, url: str | None = None, doc_id: str | None = None, replace: bool = False,
     ) -> WriteResult:  # fmt: skip
-        """Add or replace one article from an upload or a JSON body."""
+        """Add one article from an upload or a JSON body; an existing id is replaced only when asked."""
         name = filename or "article.txt"
         suffix = check_suffix(name)
         text = decode_article_bytes(raw, name)
-        doc_id = doc_id or slugify(url or (Path(name).stem if filename else title or "document"))
+        doc_id = doc_id or upload_id(filename, title, url)
         article = parse_article(text, doc_id, suffix, title=title, date=date, source=source, url=url)
         with self._write_lock:
+            if not replace:
+                self._refuse_overwrite(article)
             return self._ingestor.write(article)
+
+    def _refuse_overwrite(self, article: Article) -> None:
+        existing = self.store.document(article.doc_id, with_text=False)
+        if existing is not None and existing.content_hash != content_hash(article):
+            raise DocumentConflictError(
+                f"a different document with id {article.doc_id!r} exists ({existing.title!r}); "
+                "send replace=true to replace it, or upload it under another name"
+            )
 
     def delete(self, doc_id: str) -> None:
         with self._write_lock:
@@ -136,7 +150,7 @@ class Pipeline:
 
     def counts(self) -> tuple[int, int]:
         """(documents, chunks) stored."""
-        return len(self.store.documents()), self.store.count_chunks()
+        return self.store.count_documents(), self.store.count_chunks()
 
 
 def check_question(question: str, limit: int) -> str:

@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 
-from rag.errors import StoreUnavailableError
+from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk, DocumentRecord
 
 logger = logging.getLogger(__name__)
 _BATCH = 256
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+UNAVAILABLE = "the article store is not answering; retry in a few seconds"
 
 
-def connect(data_dir: Path, chroma_url: str | None) -> Any:
+def guarded(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Any failure of the store (refused, timed out, broken) becomes StoreUnavailableError."""
+
+    @functools.wraps(method)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(*args, **kwargs)
+        except RagError:
+            raise
+        except Exception as exc:
+            logger.warning("store call %s failed: %s: %s", method.__name__, type(exc).__name__, exc)
+            raise StoreUnavailableError(UNAVAILABLE) from None
+
+    return call
+
+
+def connect(data_dir: Path, chroma_url: str | None, timeout_s: float | None = None) -> Any:
     if chroma_url:
         url = urlparse(chroma_url)
         if not url.hostname:
             raise StoreUnavailableError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://host:8000")
         try:
-            return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https")
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https")
         except Exception as exc:
             raise StoreUnavailableError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from None
+        if timeout_s:
+            _set_http_timeout(client, timeout_s)
+        return client
     data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(data_dir))
+
+
+def _set_http_timeout(client: Any, timeout_s: float) -> None:
+    # chromadb 1.5 builds its httpx session with timeout=None and offers no setting for it, so a paused
+    # server would hold a worker thread forever; the session is reached through the client's server API.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout_s)
+    else:
+        logger.warning("cannot set a timeout on this chromadb client; store calls may hang")
 
 
 class ChromaStore:
@@ -38,6 +72,11 @@ class ChromaStore:
 
     def __init__(self, client: Any, prefix: str = "articles") -> None:
         self._client = client
+        self._open(prefix)
+
+    @guarded
+    def _open(self, prefix: str) -> None:
+        client = self._client
         self._chunks = client.get_or_create_collection(
             f"{prefix}-chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
@@ -50,11 +89,13 @@ class ChromaStore:
         except Exception:
             return False
 
+    @guarded
     def documents(self) -> list[DocumentRecord]:
         result = self._documents.get(include=["metadatas"])
         records = [_record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)]
         return sorted(records, key=lambda r: r.doc_id)
 
+    @guarded
     def document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         result = self._documents.get(ids=[doc_id], include=include)
@@ -63,6 +104,7 @@ class ChromaStore:
         text = result["documents"][0] if with_text else ""
         return _record(doc_id, result["metadatas"][0], text)
 
+    @guarded
     def put_document(self, record: DocumentRecord) -> None:
         self._documents.upsert(
             ids=[record.doc_id],
@@ -71,10 +113,12 @@ class ChromaStore:
             metadatas=[_clean_meta(_record_meta(record))],
         )
 
+    @guarded
     def delete_document(self, doc_id: str) -> None:
         self._documents.delete(ids=[doc_id])
         self._chunks.delete(where={"doc_id": doc_id})
 
+    @guarded
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
@@ -85,16 +129,19 @@ class ChromaStore:
                 metadatas=[_chunk_meta(c) for c in batch],
             )
 
+    @guarded
     def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
         """(chunk id, content hash) pairs, for one document or all."""
         where = {"doc_id": doc_id} if doc_id else None
         result = self._chunks.get(where=where, include=["metadatas"])
         return [(cid, str(meta["content_hash"])) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)]
 
+    @guarded
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _BATCH):
             self._chunks.delete(ids=ids[start : start + _BATCH])
 
+    @guarded
     def all_chunks(self) -> list[Chunk]:
         result = self._chunks.get(include=["metadatas", "documents"])
         return [
@@ -102,9 +149,15 @@ class ChromaStore:
             for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
         ]
 
+    @guarded
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
+    @guarded
+    def count_documents(self) -> int:
+        return int(self._documents.count())
+
+    @guarded
     def query(self, embedding: np.ndarray, n_results: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks with their cosine similarity."""
         total = self.count_chunks()

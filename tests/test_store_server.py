@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from rag.config import get_settings
 from rag.pipeline import Pipeline
-from tests.conftest import CORPUS, HEADLINE, free_port, wait_until
-
-
-@pytest.fixture
-def chroma_url(tmp_path: Path) -> Iterator[str]:
-    executable = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    log = open(tmp_path / "chroma.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [executable, "run", "--path", str(tmp_path / "chroma"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=log, stderr=log,
-    )  # fmt: skip
-    try:
-        wait_until(f"http://127.0.0.1:{port}/api/v2/heartbeat", process, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+from tests.conftest import CORPUS, HEADLINE
 
 
 def test_replicas_share_one_chroma_server(chroma_url: str, embedder, tmp_path: Path) -> None:
