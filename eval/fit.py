@@ -75,21 +75,20 @@ def fit_ranker(groups: list[tuple[list[dict[str, float]], list[int]]]) -> Linear
     return LinearModel(CANDIDATE_FEATURES, tuple(float(c) for c in model.coef_[0]))
 
 
-def choose_threshold(scored: list[tuple[float, bool, bool]]) -> float:
-    """scored: (probability, answerable, right if answered). The most right answers whose abstentions stay
-    precise; when none is, the most right decisions (answers and abstentions) overall."""
-    precise, best_right = None, 0
-    balanced, best_total = 0.5, -1
-    for threshold in sorted({round(p, 4) for p, _, _ in scored} | {0.5}):
-        abstained = [answerable for p, answerable, _ in scored if p < threshold]
+def choose_threshold(scored: list[tuple[float, bool, bool]], abstaining: list[bool] | None = None) -> float:
+    """scored: (probability, answerable, right if answered); abstaining: answerable flags of questions that
+    abstain whatever the threshold. The threshold with the most right decisions (right answers and right
+    abstentions) among those whose abstentions stay at least ABSTENTION_PRECISION precise."""
+    fixed = abstaining or []
+    best, best_total = 0.0, -1
+    for threshold in sorted({round(p, 4) for p, _, _ in scored} | {0.0}):
+        abstained = [answerable for p, answerable, _ in scored if p < threshold] + fixed
         precision = (sum(not a for a in abstained) / len(abstained)) if abstained else 1.0
         right = sum(1 for p, answerable, ok in scored if p >= threshold and answerable and ok)
-        if precision >= ABSTENTION_PRECISION and right > best_right:
-            precise, best_right = threshold, right
         total = right + sum(not a for a in abstained)
-        if total > best_total:
-            balanced, best_total = threshold, total
-    return precise if precise is not None else balanced
+        if precision >= ABSTENTION_PRECISION and total > best_total:
+            best, best_total = threshold, total
+    return best
 
 
 def fit(examples: list[Example]) -> Scorer:
@@ -127,8 +126,8 @@ def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
         answerable.append(ex.item.answerable)
     model = fit_logistic(rows, labels, CONFIDENCE_FEATURES)
     scored = [(model.probability(r), a, bool(m)) for r, a, m in zip(rows, answerable, labels, strict=True)]
-    scored += [(0.0, a, False) for a in without]
-    return replace(model, threshold=choose_threshold(scored))
+    fixed = without + [ex.item.answerable for ex in examples if ex.reading.missing]
+    return replace(model, threshold=choose_threshold(scored, fixed))
 
 
 def _ranked_top(candidates: list[Candidate], scorer: Scorer) -> tuple[Candidate, dict[str, float]]:

@@ -74,6 +74,9 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
 
 
 def _named_in_question(candidate: Candidate, question: Question) -> bool:
+    numbers = [t for t in candidate.span if t.like_num]
+    if numbers:  # "41 days" answers "how many days": only the number can be the question's own
+        return all(fold(t.text) in question.surface for t in numbers)
     words = [t for t in candidate.span if t.is_alpha and not t.is_stop]
     if not words:
         return fold(candidate.text) in question.surface
@@ -98,8 +101,8 @@ def _counts_occasions(question: Question) -> bool:
 
 
 def _unlabelled_names(sentence: Span, labels: set[str]) -> list[Span]:
-    """Runs of proper nouns not already inside an entity of an expected type."""
-    taken = {t.i for ent in sentence.ents if ent.label_ in labels for t in ent}
+    """Runs of proper nouns not inside any entity (a sentence's capitalised first word is no name)."""
+    taken = {t.i for ent in sentence.ents for t in ent} | {sentence.start}
     runs, current = [], []
     for token in sentence:
         if token.pos_ == "PROPN" and token.i not in taken:

@@ -60,6 +60,8 @@ class Evidence:
     overlap: float = 0.0
     context_overlap: float = 0.0
     names_covered: float = 1.0
+    unmatched: float = 0.0  # idf-weighted share of the question's words matched neither literally nor in meaning
+    weakest: float = 1.0  # the question word this sentence matches least well (1: every word is literally there)
     support: float = 0.0  # the fitted probability that the sentence answers the question
     features: dict[str, float] = field(default_factory=dict)
 
@@ -109,6 +111,7 @@ def gather(
                 found.append(item)
             previous = keys
     _similarities(question, found, embedder)
+    _meaning_cover(question, found, embedder, weights)
     return found
 
 
@@ -129,3 +132,29 @@ def _similarities(question: Question, found: list[Evidence], embedder: Embedder)
     vectors = embedder.embed([question.retrieval_text] + [e.sentence.text for e in found])
     for item, similarity in zip(found, np.asarray(vectors[1:] @ vectors[0]), strict=True):
         item.similarity = float(similarity)
+
+
+MEANING_SENTENCES = 10  # the sentences nearest the question get word-level meaning matching
+WORD_MATCH = 0.6  # cosine at which two words count as the same in meaning ("killed" and "dead")
+
+
+def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder, weights: dict[str, float]) -> None:
+    """A question word the sentence lacks may still be there in other words; a detail it lacks is not."""
+    total = sum(weights.get(k, 0.0) for k, _ in question.words) or 1.0
+    near = sorted(found, key=lambda e: -(e.similarity + e.overlap))[:MEANING_SENTENCES]
+    lemmas = {id(e): sorted({t.lemma_.lower() for t in e.span if t.pos_ in _CONTENT_POS}) for e in near}
+    vocabulary = sorted({w for ws in lemmas.values() for w in ws} | {w for _, w in question.words})
+    vectors = dict(zip(vocabulary, embedder.embed(vocabulary), strict=True)) if vocabulary else {}
+    for item in found:
+        reach = item.keys | item.context_keys
+        missing = [(k, w) for k, w in question.words if k not in reach]
+        if not missing:
+            continue
+        own = lemmas.get(id(item))
+        best = {k: _best_match(vectors[w], [vectors[x] for x in own]) if own else 0.0 for k, w in missing}
+        item.weakest = min(best.values())
+        item.unmatched = sum(weights.get(k, 0.0) for k, score in best.items() if score < WORD_MATCH) / total
+
+
+def _best_match(word: np.ndarray, others: list[np.ndarray]) -> float:
+    return float(max((word @ other for other in others), default=0.0))

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 SENTENCE_FEATURES = (
     "similarity", "overlap", "context_overlap", "names_covered", "event_present", "focus_present",
-    "rank", "has_type",
+    "rank", "has_type", "unmatched", "weakest",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
     *SENTENCE_FEATURES,
@@ -40,7 +40,7 @@ CANDIDATE_FEATURES = (
 # What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
 CONFIDENCE_FEATURES = (
     "score", "margin", "support", "names_covered", "focus_present", "event_present", "local_similarity",
-    "head_mismatch", "redundancy", "context_overlap",
+    "head_mismatch", "redundancy", "context_overlap", "unmatched", "weakest",
 )  # fmt: skip
 
 
@@ -56,6 +56,8 @@ def sentence_features(question: Question, item: Evidence) -> dict[str, float]:
         "focus_present": float(question.focus is None or question.focus in reach),
         "rank": 1.0 / (1 + item.rank),
         "has_type": float(not labels or any(e.label_ in labels for e in item.span.ents)),
+        "unmatched": item.unmatched,
+        "weakest": item.weakest,
     }
 
 
@@ -120,8 +122,8 @@ def _counted_noun(span: Span) -> Token | None:
 def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
     span, sentence = candidate.span, candidate.evidence.span
     root = span.root
-    labels = question.labels
-    label_rank = 1.0 / (1 + labels.index(candidate.label)) if candidate.label in labels else 0.0
+    tier = next((i for i, labels in enumerate(question.tiers) if candidate.label in labels), None)
+    label_rank = 1.0 / (1 + tier) if tier is not None else 0.0
     asked = {question.focus, question.event} - {None}
     heads = _heads(root, 3)
     term_tokens = [t for t in sentence if key_of(t) in question.terms and not (span.start <= t.i < span.end)]

@@ -16,7 +16,7 @@ AnswerKind = Literal[
 # General English category words, not any corpus's vocabulary.
 _PROTOTYPES: dict[AnswerKind, str] = {
     "person": "person people man woman official leader player minister president executive spokesperson author "
-    "victim pilot coach candidate winner judge justice director actor",
+    "victim pilot coach candidate winner judge justice",
     "organisation": "company organization agency firm team club party institution airline bank group government "
     "ministry court union network broadcaster",
     "place": "place country city town region state province island village location area site capital venue "
@@ -25,6 +25,8 @@ _PROTOTYPES: dict[AnswerKind, str] = {
     "amount": "amount money sum price cost value percentage percent rate share proportion distance speed height "
     "weight size revenue profit",
     "count": "number total count",
+    "entity": "film book song album novel painting product vehicle rocket aircraft ship weapon law treaty device "
+    "drug vaccine model",
 }
 MIN_SIMILARITY = 0.45
 _cache: dict[int, tuple[list[AnswerKind], np.ndarray]] = {}

@@ -25,7 +25,8 @@ def yes_or_no(question: Question, item: Evidence) -> str:
 
 def _negated(question: Question, item: Evidence) -> bool:
     """Whether the sentence denies the predicate the question asks about (not some side clause)."""
-    asked = {question.event} if question.event else set(question.terms)
+    # The asked predicate: its verb and the words it governs ("sign ... an agreement").
+    asked = ({question.event} if question.event else set()) | set(question.terms) - set(question.names)
     for token in item.span:
         if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING:
             continue

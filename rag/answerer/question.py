@@ -15,21 +15,23 @@ if TYPE_CHECKING:
 
     from rag.embedding import Embedder
 
-# Entity labels that can answer each kind, in order of preference (the fitted scorer weighs the order).
-# "NAME" is a run of proper nouns the entity recogniser left unlabelled or labelled otherwise.
-LABELS: dict[AnswerKind, tuple[str, ...]] = {
-    "count": ("CARDINAL", "QUANTITY", "ORDINAL", "DATE", "TIME"),
-    "amount": ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"),
-    "date": ("DATE", "TIME", "ORDINAL"),
-    "person": ("PERSON", "ORG", "NORP", "NAME"),
-    "place": ("GPE", "LOC", "FAC", "ORG", "NAME"),
-    "organisation": ("ORG", "NORP", "FAC", "PRODUCT", "PERSON", "NAME"),
-    "entity": ("PRODUCT", "WORK_OF_ART", "ORG", "EVENT", "FAC", "NAME", "PERSON", "GPE", "LOC", "NORP", "LAW"),
+# Entity labels that can answer each kind, in tiers: a lower tier is read only when no sentence near the
+# top holds a candidate of a higher one. "NAME" is a run of proper nouns the recogniser left unlabelled.
+TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
+    "count": (("CARDINAL", "QUANTITY", "DATE", "TIME", "ORDINAL"),),
+    "amount": (("MONEY", "PERCENT", "QUANTITY"), ("CARDINAL",)),
+    "date": (("DATE", "TIME"), ("ORDINAL",)),
+    "person": (("PERSON",), ("ORG", "NORP"), ("NAME",)),
+    "place": (("GPE", "LOC", "FAC"), ("ORG", "NAME")),
+    "organisation": (("ORG",), ("NORP", "FAC", "PRODUCT", "PERSON", "NAME")),
+    "entity": (("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORG", "FAC"), ("NAME", "PERSON", "GPE", "LOC", "NORP")),
     "list": (),
     "yesno": (),
     "description": (),
     "role": (),
 }
+_DURATION = (("DATE", "TIME", "QUANTITY"), ("CARDINAL",))  # "how long / how old": durations, ages
+_MEASURE = (("QUANTITY", "PERCENT", "MONEY"), ("CARDINAL", "DATE", "TIME"))  # "how far / high / fast"
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 
 
@@ -39,6 +41,8 @@ class Question:
     kind: AnswerKind
     labels: tuple[str, ...]
     terms: tuple[str, ...]  # term keys of the content words
+    words: tuple[tuple[str, str], ...] = ()  # (term key, lemma) of each content word, for meaning-level matching
+    tiers: tuple[tuple[str, ...], ...] = ()
     names: tuple[str, ...] = ()  # term keys of proper names: evidence must be about them
     name_terms: tuple[str, ...] = ()  # the names as the lexical index counts them (`content_terms`)
     focus: str | None = None  # the counted or asked-for noun ("people" in "how many people")
@@ -55,11 +59,13 @@ class Question:
 def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> Question:
     doc = parse(text)
     kind, focus_token, plural = _answer_kind(doc, embedder)
-    labels = _labels(kind, focus_token, embedder)
+    tiers = _tiers(kind, focus_token, embedder)
+    labels = tuple(label for tier in tiers for label in tier)
     event = _event_verb(doc)
     terms = [term_key(t.lemma_) for t in doc if _is_content(t)]
+    words = {term_key(t.lemma_): t.lemma_.lower() for t in doc if _is_content(t) and t.pos_ != "PROPN"}
     names = [term_key(t.lemma_) for t in doc if t.pos_ == "PROPN" and not t.is_stop]
-    name_terms = [term for t in doc if t.pos_ == "PROPN" and not t.is_stop for term in content_terms(_word_of(t))]
+    name_terms = [term for t in doc if t.pos_ == "PROPN" and not t.is_stop for term in _index_terms(t)]
     retrieval_text = text
     if history and _needs_history(doc, terms):
         earlier = parse(history[-1])
@@ -67,7 +73,8 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         names += [term_key(t.lemma_) for t in earlier if t.pos_ == "PROPN" and not t.is_stop]
         retrieval_text = f"{history[-1]} {text}"
     return Question(
-        text=text, kind=kind, labels=labels, terms=tuple(dict.fromkeys(t for t in terms if t)),
+        text=text, kind=kind, labels=labels, tiers=tiers, terms=tuple(dict.fromkeys(t for t in terms if t)),
+        words=tuple((k, w) for k, w in words.items() if k),
         names=tuple(dict.fromkeys(n for n in names if n)), name_terms=tuple(dict.fromkeys(name_terms)),
         focus=term_key(focus_token.lemma_) if focus_token is not None else None,
         focus_text=focus_token.lemma_.lower() if focus_token is not None and focus_token.pos_ == "NOUN" else None,
@@ -79,27 +86,30 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
     )  # fmt: skip
 
 
-def _labels(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[str, ...]:
+def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[tuple[str, ...], ...]:
     if kind == "amount" and focus is not None and focus.pos_ in ("ADJ", "ADV"):
-        # "how long / old / far / high": durations and ages are dates to the recogniser, distances quantities.
-        return ("QUANTITY", "DATE", "TIME", "CARDINAL", "PERCENT", "MONEY")
+        return _DURATION if _kind_word(focus, embedder) == "date" else _MEASURE
+    if kind == "date" and focus is not None and focus.lemma_.lower() in ("time", "hour"):
+        return (("TIME",), ("DATE",))  # "what time": the clock, not the day
     if kind == "list":
         sub_kind = _noun_kind(focus, embedder)[0] if focus is not None else "description"
-        first = LABELS.get(sub_kind, ())[:2]
-        rest = ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "NAME")
-        return tuple(dict.fromkeys([*first, *rest]))
-    if kind in ("person", "organisation", "place"):
-        return (*LABELS[kind], "WORK_OF_ART", "PRODUCT", "EVENT") if kind != "person" else LABELS[kind]
-    return LABELS[kind]
+        first = TIERS.get(sub_kind, ()) or TIERS["entity"]
+        return (first[0], tuple(label for tier in TIERS["entity"] for label in tier if label not in first[0]))
+    return TIERS[kind]
+
+
+def _kind_word(token: Token, embedder: Embedder) -> AnswerKind:
+    """ "how long" / "how old" ask for a duration or an age: near the date words in meaning."""
+    return kind_of_noun(f"how {token.lower_}", embedder)[0]
 
 
 def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None, bool]:
     """The kind of answer asked for, the noun it is about, and whether several are asked for."""
-    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is not None and first.pos_ in ("AUX", "VERB") and first.tag_ not in ("VB", "VBG"):
+        return "yesno", None, False  # "Is this the first time the WHO ...": an organisation, not a wh-word
+    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.i < 4), None)
     if wh is None:
-        first = next((t for t in doc if not t.is_punct), None)
-        if first is not None and first.pos_ in ("AUX", "VERB") and first.i < 3:
-            return "yesno", None, False
         return "description", None, False
     word = wh.lower_
     if word == "how":
@@ -204,16 +214,16 @@ def _is_content(token: Token) -> bool:
     return token.pos_ in _CONTENT_POS and not (token.is_stop and token.pos_ != "NUM")
 
 
-def _word_of(token: Token) -> str:
-    """The whole hyphenated word a token belongs to ("Rees-Mogg"), as the lexical index splits words."""
-    doc, start, end = token.doc, token.i, token.i
-    while (start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text in "-'") or (
-        start > 1 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_
-    ):
+def _index_terms(token: Token) -> list[str]:
+    """The name as the lexical index counts it: the whole word ("rees-mogg")."""
+    text = token.doc.text
+    start, end = token.idx, token.idx + len(token.text)
+    while start > 0 and not text[start - 1].isspace():
         start -= 1
-    while end + 1 < len(doc) and not doc[end].whitespace_ and (doc[end + 1].text == "-" or doc[end].text == "-"):
+    while end < len(text) and not text[end].isspace():
         end += 1
-    return doc[start : end + 1].text
+    word = text[start:end]
+    return content_terms(word)
 
 
 def _needs_history(doc: Doc, terms: list[str]) -> bool:

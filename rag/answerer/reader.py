@@ -16,6 +16,7 @@ from rag.answerer.terms import correct_typo
 from rag.embedding import Embedder
 from rag.index import CorpusStats
 from rag.models import Citation, Passage
+from rag.text import content_terms
 
 CANDIDATE_SENTENCES = 8  # the best-supported sentences whose entities are candidates
 
@@ -50,7 +51,7 @@ class ExtractiveAnswerer:
 
     def read(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Reading:
         reading = Reading(question)
-        reading.missing = [n for n in question.name_terms if len(n) > 2 and stats.chunks_containing(n) == 0]
+        reading.missing = _missing_names(question, stats)
         reading.evidence = gather(question, passages, self._parses, stats, self._embedder)
         for item in reading.evidence:
             item.features = sentence_features(question, item)
@@ -91,6 +92,16 @@ class ExtractiveAnswerer:
         if not is_grounded(answer, [citation]):
             return _abstain(reading)
         return Draft(answer, True, [citation])
+
+
+def _missing_names(question: Question, stats: CorpusStats) -> list[str]:
+    """Names of the question no article uses, in whole or in any hyphen part ("trump-kim")."""
+    missing = []
+    for term in question.name_terms:
+        parts = content_terms(term.replace("-", " "))
+        if len(term) > 2 and all(stats.chunks_containing(t) == 0 for t in {term, *parts}):
+            missing.append(term)
+    return missing
 
 
 def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
