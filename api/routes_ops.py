@@ -22,13 +22,14 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """Model loaded and store reachable; 503 otherwise."""
+    """Model loaded and store reachable; 503 otherwise. The LLM's state is reported, never fatal: without it the
+    extractive answerer speaks."""
     pipeline = getattr(request.app.state, "pipeline", None)
     if pipeline is None:
         return JSONResponse({"status": "starting"}, status_code=503)
     if not await run_in_threadpool(pipeline.ready):
         return JSONResponse({"status": "store unreachable"}, status_code=503)
-    return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "ready", **await run_in_threadpool(pipeline.llm_state)})
 
 
 @router.get("/metrics")

@@ -12,6 +12,9 @@ class AskRequest(BaseModel):
 
     question: str = Field(..., description="The question; 1 to RAG_MAX_QUESTION_CHARS (default 500) characters.")
     top_k: int | None = Field(None, description="Passages to consider, 1 to 20 (default RAG_TOP_K).")
+    answerer: Literal["extractive", "llm"] | None = Field(
+        None, description="Who answers (default RAG_ANSWERER); `llm` needs RAG_LLM_URL."
+    )
 
 
 class CitationOut(BaseModel):
@@ -35,6 +38,8 @@ class AnswerOut(BaseModel):
     answered: bool
     citations: list[CitationOut]
     timings_ms: dict[str, float]
+    answerer: Literal["extractive", "llm"] = Field("extractive", description="Who wrote the answer shown.")
+    fallback_reason: str | None = Field(None, description="Why the LLM's answer was replaced by the extractive one.")
 
 
 class DocumentOut(BaseModel):

@@ -31,3 +31,15 @@ class StoreUnavailableError(RagError):
     """The Chroma store cannot be reached."""
 
     code = "store_unavailable"
+
+
+class LLMUnavailableError(RagError):
+    """The LLM server failed: unreachable, too slow, an HTTP error or a reply that is not a completion."""
+
+    code = "llm_unavailable"
+
+
+class VerificationError(RagError):
+    """An LLM answer holds a claim its cited quotes do not back."""
+
+    code = "unverified_answer"
