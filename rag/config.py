@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name; the server's first listed model if unset.")
     llm_api_key: str | None = Field(None, description="Bearer key for the LLM server, if it needs one.")
     llm_timeout_s: float = Field(60.0, gt=0, le=600, description="Give up on the LLM after this long.")
+    llm_passages: int = Field(3, ge=1, le=20, description="Top passages put in the LLM's prompt.")
     llm_max_tokens: int = Field(200, ge=16, le=4096, description="Longest LLM reply, in tokens.")
 
     @property

@@ -95,7 +95,7 @@ class Pipeline:
         if self._llm is None or chosen == "extractive":
             return extractive, passages
         started = time.perf_counter()
-        verdict = self._llm.answer(extractive.question, passages, turns)
+        verdict = self._llm.answer(extractive.question, passages[: self.settings.llm_passages], turns)
         return _settle(verdict, extractive, started), passages
 
     def ask_stream(
@@ -109,7 +109,7 @@ class Pipeline:
             yield Final(extractive, replaces_tokens=False)
             return
         started, streamed = time.perf_counter(), False
-        for item in self._llm.stream(extractive.question, passages, turns):
+        for item in self._llm.stream(extractive.question, passages[: self.settings.llm_passages], turns):
             if isinstance(item, str):
                 streamed = True
                 yield Token(item)

@@ -14,6 +14,8 @@ SYSTEM = (
     f'If the passages do not answer the question, reply exactly "{NOT_SAID}"'
 )
 
+REMINDER = "Answer in one short sentence from the passages and end it with the passage number, for example [1]."
+
 
 @dataclass(frozen=True)
 class ChatTurn:
@@ -33,5 +35,7 @@ def build_messages(question: str, passages: list[Passage], turns: list[ChatTurn]
     numbered = "\n\n".join(passage_block(n, p) for n, p in enumerate(passages, start=1))
     messages = [{"role": "system", "content": SYSTEM}]
     messages += [{"role": t.role, "content": t.text} for t in turns or [] if t.role in ("user", "assistant")]
-    messages.append({"role": "user", "content": f"Passages:\n\n{numbered}\n\nQuestion: {question}"})
+    # The instruction is repeated after the passages: small models follow what they read last.
+    ask = f"Passages:\n\n{numbered}\n\nQuestion: {question}\n{REMINDER}"
+    messages.append({"role": "user", "content": ask})
     return messages

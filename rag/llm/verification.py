@@ -38,16 +38,16 @@ def segments(answer: str) -> list[Segment]:
 def verify(answer: str, passages: list[Passage]) -> list[Citation]:
     """The citations backing `answer`, one quote per cited passage; VerificationError when any claim is unbacked."""
     parts = segments(answer)
+    claims = [(s, claims_in(s.text)) for s in parts]
+    for segment, found in claims:
+        if found and not segment.refs:
+            raise VerificationError(f"{found[0].kind} {found[0].text!r} has no citation after it")
     cited = sorted({r for s in parts for r in s.refs})
     if not cited:
         raise VerificationError("the LLM's answer cites no passage")
     missing = [r for r in cited if not 1 <= r <= len(passages)]
     if missing:
         raise VerificationError(f"the LLM cited passage [{missing[0]}], which it was not given")
-    claims = [(s, claims_in(s.text)) for s in parts]
-    for segment, found in claims:
-        if found and not segment.refs:
-            raise VerificationError(f"the LLM wrote {found[0].text!r} without citing a passage for it")
     backing = {r: [c for s, found in claims if r in s.refs for c in found] for r in cited}
     quotes = {r: _best_quote(passages[r - 1], backing[r], answer) for r in cited}
     for segment, found in claims:
