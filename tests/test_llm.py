@@ -228,3 +228,31 @@ def test_stream_bad_input_is_json_4xx_before_the_stream(
     assert response.json()["error"]["message"]
     logs = "".join(p.read_text(errors="replace") for p in folder.glob("server-*.log"))
     assert "Traceback" not in logs
+
+
+@pytest.mark.browser
+def test_page_shows_a_verified_llm_answer_and_its_source(served: str, scripted_llm: str) -> None:
+    from tests.test_llm_real import CHROMIUM
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium`")
+    script(scripted_llm, text="This is Lavrov's ninth visit to the Island [1].")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(served)
+        page.route("**/ask/stream", lambda route: route.continue_(
+            post_data=json.dumps({"question": HEADLINE, "answerer": "llm"})))  # fmt: skip
+        page.fill("#question", HEADLINE)
+        page.press("#question", "Enter")
+        page.wait_for_selector(".msg.answer .answerer", timeout=60_000)
+        message = page.locator(".msg.answer").last
+        assert message.get_attribute("data-answerer") == "llm"
+        assert "Answered by the LLM" in message.locator(".answerer").inner_text()
+        assert message.locator(".answer-text").inner_text() == "This is Lavrov's ninth visit to the Island [1]."
+        assert message.locator(".marker").count() == 1
+        message.locator(".card").first.click()
+        page.wait_for_selector("#source[open] mark.quote-highlight")
+        assert "ninth visit" in page.locator("#source mark.quote-highlight").inner_text()
+        browser.close()
