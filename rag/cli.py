@@ -126,6 +126,8 @@ def serve(
     from api.app import create_app
 
     settings = get_settings()
+    if settings.answerer == "llm" and not settings.llm_url:
+        _fail("RAG_ANSWERER=llm needs RAG_LLM_URL, the base URL of an OpenAI-compatible server")
     app_ = create_app(settings=settings, ingest_corpus=ingest_corpus)
     uvicorn.run(app_, host=host, port=port, log_level="info")
 

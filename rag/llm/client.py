@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rag.errors import LLMUnavailableError
+from rag.errors import InvalidInputError, LLMUnavailableError
 
 logger = logging.getLogger(__name__)
 # What a broken server can make the openai package raise, besides its own errors: a connection cut
@@ -19,7 +19,11 @@ class LLMClient:
     def __init__(
         self, base_url: str, model: str | None, api_key: str | None, timeout_s: float, max_tokens: int
     ) -> None:
-        from openai import OpenAI
+        try:
+            from openai import OpenAI
+        except ImportError as exc:
+            missing = "RAG_LLM_URL is set but the `openai` package is missing: pip install -e '.[llm]'"
+            raise InvalidInputError(missing) from exc
 
         # No retries: a failed call falls back to the extractive answer at once instead of waiting again.
         self._openai = OpenAI(base_url=base_url, api_key=api_key or "unused", timeout=timeout_s, max_retries=0)
