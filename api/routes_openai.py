@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from api.deps import MetricsDep, PipelineDep
+from api.deps import MetricsDep, PipelineDep, SettingsDep
 from api.errors import ApiError, stream_error
 from api.metrics import Metrics
 from api.routes_ask import answer_payload, answer_pieces
@@ -28,9 +28,9 @@ _ANSWERER_OF = {MODEL_ID: "extractive", LLM_MODEL_ID: "llm"}
 
 
 @router.get("/models")
-def list_models(pipeline: PipelineDep) -> dict[str, Any]:
+def list_models(settings: SettingsDep) -> dict[str, Any]:
     """`rag-extractive` always; `rag-llm` (answers through RAG_LLM_URL, verified) when an LLM is configured."""
-    ids = [MODEL_ID, LLM_MODEL_ID] if pipeline.settings.llm_url else [MODEL_ID]
+    ids = [MODEL_ID, LLM_MODEL_ID] if settings.llm_url else [MODEL_ID]
     return {"object": "list", "data": [{"id": i, "object": "model", "created": 0, "owned_by": "rag"} for i in ids]}
 
 
@@ -39,9 +39,10 @@ async def chat_completions(body: ChatRequest, pipeline: PipelineDep, metrics: Me
     """The last user message is the question; earlier turns resolve follow-ups and reach the LLM as they were.
     `model`: `rag-llm` or `rag-extractive` picks the answerer; any other name uses RAG_ANSWERER."""
     turns = [ChatTurn(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant") and m.text().strip()]
-    if not turns or turns[-1].role != "user":
-        raise ApiError(400, "no_question", "the messages must end with a user message that has text")
-    question, earlier = turns[-1].text, turns[:-1]
+    last_user = max((i for i, t in enumerate(turns) if t.role == "user"), default=None)
+    if last_user is None:
+        raise ApiError(400, "no_question", "the messages hold no user message with text")
+    question, earlier = turns[last_user].text, turns[:last_user]
     history = [t.text for t in earlier if t.role == "user"]
     answerer = _ANSWERER_OF.get(body.model)
     pipeline.check_request(question, None, answerer)

@@ -30,6 +30,7 @@ ANSWERERS = ("extractive", "llm")
 class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
+        self._llm = _llm_answerer(settings)  # first: a bad LLM setting fails before the model loads
         self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
         self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
         self._ingestor = Ingestor(self.store, self.embedder, settings.chunk_size, settings.chunk_overlap)
@@ -40,7 +41,6 @@ class Pipeline:
         self._answerer = ExtractiveAnswerer(self._text_vectors)
         # One writer at a time; readers never wait on it because every write commits last.
         self._write_lock = threading.Lock()
-        self._llm = _llm_answerer(settings)
 
     def ingest(
         self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str], None] | None = None
