@@ -47,6 +47,7 @@ def test_offsets_stay_exact_for_a_chunk_inside_a_document() -> None:
         ("Tarvel received 12 ships [1].", "number '12'"),
         ("Tarvel received nine ships in April [1].", "date 'April'"),
         ("Mayor Karl Dalberg said so [1].", "name 'Karl Dalberg'"),
+        ("Only one ship came to Tarvel [1].", "number 'one'"),
         ("Tarvel received nine ships [2].", r"passage \[2\], which it was not given"),
         ("Tarvel received nine ships.", "no citation after it"),
         ("It is busy [1]. It has 40 cranes.", "number '40' has no citation"),

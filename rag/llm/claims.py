@@ -89,7 +89,7 @@ def claims_in(text: str) -> list[Claim]:
     claims: list[Claim] = []
     for token in re.findall(r"[A-Za-z0-9]+(?:[-.,][A-Za-z0-9]+)*", text):
         key = number_key(fold(token))
-        if key is not None and fold(token) not in {"one", "zero"}:
+        if key is not None:  # "one" too: "visited once/one time" is a claim like any count
             claims.append(Claim("number", token, frozenset({key}), frozenset()))
         elif fold(token) in CALENDAR_WORDS and (token[0].isupper() or fold(token) != "may"):
             claims.append(Claim("date", token, frozenset(), frozenset({fold(token)})))
