@@ -9,15 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
-sixteen seventeen eighteen nineteen".split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_ORDINALS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth \
-fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
-NUMBER_WORDS: dict[str, int] = {
-    **{w: i for i, w in enumerate(_UNITS)}, **_TENS, **{w: i for i, w in enumerate(_ORDINALS)},
-    **{w.replace("y", "ieth"): v for w, v in _TENS.items()}, "dozen": 12, "hundred": 100,
-}  # fmt: skip
+from rag.language import number_value
+
 CALENDAR_WORDS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -27,8 +20,6 @@ CALENDAR_WORDS = frozenset(
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _STOP = frozenset("a an the of and for in on at to de la del s".split())
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-_DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")
-_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
 def fold(text: str) -> str:
@@ -42,19 +33,13 @@ def words(text: str) -> list[str]:
 
 
 def number_key(word: str) -> str | None:
-    """'9', 'nine', 'ninth', '9th' -> '9'; '1,200' -> '1200'; other words -> None."""
-    if _DIGITS.match(word):
-        # A thousands separator is dropped; a decimal point is kept ("2.5" stays "2.5").
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+", word):
-            word = word.replace(",", "")
-        return str(float(word)).removesuffix(".0") if "." in word else str(int(word.replace(",", "")))
-    ordinal = _ORDINAL_SUFFIX.match(word)
-    if ordinal:
-        return str(int(ordinal.group(1)))
-    parts = word.split("-")
-    if all(p in NUMBER_WORDS for p in parts):
-        return str(sum(NUMBER_WORDS[p] for p in parts))
-    return None
+    """'9', 'nine', 'ninth', '9th' -> '9'; '1,200' -> '1200'; '2.5' -> '2.5'; other words -> None."""
+    if not (word[:1].isdigit() or word[:1].isalpha()):
+        return None
+    value = number_value(word)
+    if value is None:
+        return None
+    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 @dataclass(frozen=True)
