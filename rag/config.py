@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded if unset.")
     collection: str = Field("articles", description="Chroma collection name prefix.")
     model_dir: str | None = Field(None, description="sentence-transformers folder; bundled if unset.")
+    embed_dtype: Literal["auto", "bf16", "fp32"] = Field(
+        "auto", description="Embedding precision; auto = bf16 when the CPU has AMX or AVX512-BF16."
+    )
+    index_dir: Path | None = Field(None, description="This replica's lexical index folder; default under data_dir.")
     corpus_dir: Path = Field(Path("corpus"), description="Articles `rag serve` ingests at start.")
     chunk_size: int = Field(160, ge=32, le=2048, description="Passage size in tokens.")
     chunk_overlap: int = Field(24, ge=0, le=512)
@@ -23,6 +28,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(1_000_000, ge=1_000)
     api_key: str | None = Field(None, description="Bearer key for writing endpoints.")
     cors_origins: str = Field("", description="Comma-separated origins; CORS closed if empty.")
+
+    @property
+    def index_path(self) -> Path:
+        """The SQLite file of the lexical index: per replica, beside the store or in RAG_INDEX_DIR."""
+        return (self.index_dir or self.data_dir / "index") / f"{self.collection}-lexical.sqlite3"
 
     @property
     def cors_origin_list(self) -> list[str]:

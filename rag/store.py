@@ -43,6 +43,10 @@ class ChromaStore:
         )
         self._documents = client.get_or_create_collection(f"{prefix}-documents", embedding_function=None)
 
+    @property
+    def client(self) -> Any:
+        return self._client
+
     def ping(self) -> bool:
         try:
             self._client.heartbeat()
@@ -50,10 +54,14 @@ class ChromaStore:
         except Exception:
             return False
 
-    def documents(self) -> list[DocumentRecord]:
-        result = self._documents.get(include=["metadatas"])
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentRecord]:
+        """Document records without their text; one page of them when `limit` is given."""
+        result = self._documents.get(include=["metadatas"], limit=limit, offset=offset or None)
         records = [_record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)]
         return sorted(records, key=lambda r: r.doc_id)
+
+    def count_documents(self) -> int:
+        return int(self._documents.count())
 
     def document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
@@ -63,17 +71,33 @@ class ChromaStore:
         text = result["documents"][0] if with_text else ""
         return _record(doc_id, result["metadatas"][0], text)
 
-    def put_document(self, record: DocumentRecord) -> None:
-        self._documents.upsert(
-            ids=[record.doc_id],
-            embeddings=[_PLACEHOLDER_VECTOR],
-            documents=[record.text],
-            metadatas=[_clean_meta(_record_meta(record))],
-        )
+    def records(self, doc_ids: Sequence[str]) -> dict[str, DocumentRecord]:
+        """The records of these documents that exist, without their text."""
+        if not doc_ids:
+            return {}
+        result = self._documents.get(ids=list(doc_ids), include=["metadatas"])
+        return {doc_id: _record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)}
 
-    def delete_document(self, doc_id: str) -> None:
+    def put_document(self, record: DocumentRecord) -> None:
+        self.put_documents([record])
+
+    def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        """The commit of each record's write: its chunks are stored before this."""
+        if records:
+            self._documents.upsert(
+                ids=[r.doc_id for r in records],
+                embeddings=[_PLACEHOLDER_VECTOR] * len(records),
+                documents=[r.text for r in records],
+                metadatas=[_clean_meta(_record_meta(r)) for r in records],
+            )
+
+    def delete_document(self, doc_id: str, keep_writes: Sequence[str] = ()) -> None:
+        """Delete the record, then its chunks except those of writes still in progress."""
         self._documents.delete(ids=[doc_id])
-        self._chunks.delete(where={"doc_id": doc_id})
+        if keep_writes:
+            self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"write_id": {"$nin": list(keep_writes)}}]})
+        else:
+            self._chunks.delete(where={"doc_id": doc_id})
 
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
@@ -90,6 +114,34 @@ class ChromaStore:
         where = {"doc_id": doc_id} if doc_id else None
         result = self._chunks.get(where=where, include=["metadatas"])
         return [(cid, str(meta["content_hash"])) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)]
+
+    def chunk_versions(self, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(doc id, chunk id, version) of these documents' chunks: the version is the write that stored it."""
+        if not doc_ids:
+            return []
+        result = self._chunks.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"])
+        return [
+            (str(meta["doc_id"]), cid, _version(meta))
+            for cid, meta in zip(result["ids"], result["metadatas"], strict=True)
+        ]
+
+    def committed_chunks(self, record: DocumentRecord) -> list[Chunk]:
+        """The chunks the record points at, in text order."""
+        key = {"write_id": record.write_id} if record.write_id else {"content_hash": record.content_hash}
+        result = self._chunks.get(where={"$and": [{"doc_id": record.doc_id}, key]}, include=["metadatas", "documents"])
+        chunks = [
+            _chunk(cid, text, meta)
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.start)
+
+    def chunk_page(self, offset: int, limit: int) -> list[Chunk]:
+        """One page of all stored chunks (start-up rebuilds of a local index, never per request)."""
+        result = self._chunks.get(include=["metadatas", "documents"], limit=limit, offset=offset or None)
+        return [
+            _chunk(cid, text, meta)
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
 
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _BATCH):
@@ -135,6 +187,7 @@ def _record_meta(record: DocumentRecord) -> dict[str, Any]:
         "path": record.path,
         "content_hash": record.content_hash,
         "chunks": record.chunks,
+        "write_id": record.write_id or None,
     }
 
 
@@ -149,6 +202,7 @@ def _record(doc_id: str, meta: Any, text: str = "") -> DocumentRecord:
         content_hash=str(meta.get("content_hash", "")),
         chunks=int(meta.get("chunks", 0)),
         text=text or "",
+        write_id=str(meta.get("write_id", "")),
     )
 
 
@@ -162,8 +216,13 @@ def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
             "date": chunk.date,
             "source": chunk.source,
             "content_hash": chunk.content_hash,
+            "write_id": chunk.write_id or None,
         }
     )
+
+
+def _version(meta: Any) -> str:
+    return str(meta.get("write_id") or meta.get("content_hash", ""))
 
 
 def _chunk(chunk_id: str, text: Any, meta: Any) -> Chunk:
@@ -177,4 +236,5 @@ def _chunk(chunk_id: str, text: Any, meta: Any) -> Chunk:
         date=meta.get("date"),
         source=meta.get("source"),
         content_hash=str(meta.get("content_hash", "")),
+        write_id=str(meta.get("write_id", "")),
     )

@@ -1,0 +1,91 @@
+"""Two replicas on one real `chroma run` server, each with its own local lexical index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from rag.config import get_settings
+from rag.pipeline import Pipeline
+from tests.conftest import CORPUS
+from tests.test_store_server import chroma_url  # noqa: F401  (the real server fixture)
+
+QUESTION = "How many boats a day does the Havana ferry run?"
+
+
+def _replica(chroma: str, tmp_path: Path, name: str, embedder) -> Pipeline:
+    settings = get_settings(chroma_url=chroma, data_dir=tmp_path / "local", index_dir=tmp_path / f"index-{name}")
+    return Pipeline(settings, embedder=embedder)
+
+
+def _seconds_until(check, limit: float = 5.0) -> float:
+    """How long until check() holds, polling every 20 ms (fails after `limit` seconds)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < limit, "the other replica never saw the change"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def _holds(pipeline: Pipeline, doc_id: str, text: str) -> bool:
+    return any(p.chunk.doc_id == doc_id and text in p.chunk.text for p in pipeline.retrieve(QUESTION, top_k=20))
+
+
+def test_a_write_on_one_replica_is_answerable_on_the_other_within_a_second(
+    chroma_url: str,  # noqa: F811
+    embedder,
+    tmp_path: Path,
+) -> None:
+    first = _replica(chroma_url, tmp_path, "a", embedder)
+    second = _replica(chroma_url, tmp_path, "b", embedder)
+    first.ingest([CORPUS])
+    assert _seconds_until(lambda: second.counts() == first.counts()) <= 1.0
+    assert not _holds(second, "ferry", "boats")  # also warms the model up, as `rag serve` does at start
+    first.add_document(b"The Havana ferry now runs 6 boats a day.", "ferry.txt", title="Ferry")
+    assert _seconds_until(lambda: _holds(second, "ferry", "6 boats")) <= 1.0
+    assert second.index.chunks_containing("ferry") == 1
+    first.add_document(b"The Havana ferry now runs 9 boats a day.", "ferry.txt", title="Ferry")
+    assert _seconds_until(lambda: _holds(second, "ferry", "9 boats")) <= 1.0
+    assert not _holds(second, "ferry", "6 boats")
+    second.delete("ferry")
+    assert _seconds_until(lambda: not _holds(first, "ferry", "boats")) <= 1.0
+    assert first.index.chunks_containing("ferry") == 0
+
+
+def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
+    chroma_url: str,  # noqa: F811
+    embedder,
+    tmp_path: Path,
+) -> None:
+    replicas = [_replica(chroma_url, tmp_path, name, embedder) for name in ("a", "b")]
+    cargo = "sugar nickel rum coffee tobacco citrus cement steel grain timber fish salt".split()
+    paragraph = (
+        "The {0} harbour handled {1} ships carrying {2} on day {1}, the port authority said. "
+        "Dockers unloaded {2} from {1} holds while inspectors counted {3} containers of {2} at berth {1}. "
+        "Exporters of {2} expect the {0} quay to stay busy, with {3} more {2} cargoes due in round {4}."
+    )
+    for round_ in range(3):
+        bodies = [
+            "\n\n".join(paragraph.format(name, n, cargo[n], n * 7 + 3, round_) for n in range(12)).encode()
+            for name in ("east", "west")
+        ]
+        barrier = threading.Barrier(2)
+
+        def write(replica: Pipeline, body: bytes) -> None:
+            barrier.wait()
+            replica.add_document(body, "harbour.txt", title="Harbour")
+
+        threads = [threading.Thread(target=write, args=pair) for pair in zip(replicas, bodies, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        record = replicas[0].store.records(["harbour"])["harbour"]
+        versions = replicas[0].store.chunk_versions(["harbour"])
+        assert {version for _doc, _cid, version in versions} == {record.version}
+        assert len(versions) == record.chunks > 1
+        committed = replicas[0].store.committed_chunks(record)
+        assert "".join(c.text for c in committed).count("harbour handled") >= 12
+        for replica in replicas:
+            assert _seconds_until(lambda r=replica: r.index.versions(["harbour"]) == {"harbour": record.version}) <= 1.5
