@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rag.config import get_settings
 from rag.pipeline import Pipeline
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, DOC_OTHER
 from tests.test_store_server import chroma_url  # noqa: F401  (the real server fixture)
 
 QUESTION = "How many boats a day does the Havana ferry run?"
@@ -59,17 +59,9 @@ def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
     tmp_path: Path,
 ) -> None:
     replicas = [_replica(chroma_url, tmp_path, name, embedder) for name in ("a", "b")]
-    cargo = "sugar nickel rum coffee tobacco citrus cement steel grain timber fish salt".split()
-    paragraph = (
-        "The {0} harbour handled {1} ships carrying {2} on day {1}, the port authority said. "
-        "Dockers unloaded {2} from {1} holds while inspectors counted {3} containers of {2} at berth {1}. "
-        "Exporters of {2} expect the {0} quay to stay busy, with {3} more {2} cargoes due in round {4}."
-    )
+    article = (CORPUS / f"{DOC_OTHER}.txt").read_text()
     for round_ in range(3):
-        bodies = [
-            "\n\n".join(paragraph.format(name, n, cargo[n], n * 7 + 3, round_) for n in range(12)).encode()
-            for name in ("east", "west")
-        ]
+        bodies = [f"{article}\n\nThe {side} wing reopened in round {round_}.\n".encode() for side in ("east", "west")]
         barrier = threading.Barrier(2)
 
         def write(replica: Pipeline, body: bytes) -> None:
@@ -86,6 +78,14 @@ def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
         assert {version for _doc, _cid, version in versions} == {record.version}
         assert len(versions) == record.chunks > 1
         committed = replicas[0].store.committed_chunks(record)
-        assert "".join(c.text for c in committed).count("harbour handled") >= 12
+        text = replicas[0].document("harbour").text
+        assert committed[0].start == 0
+        assert committed[-1].end == len(text)
+        assert all(text[c.start : c.end] == c.text for c in committed)
         for replica in replicas:
-            assert _seconds_until(lambda r=replica: r.index.versions(["harbour"]) == {"harbour": record.version}) <= 1.5
+            assert _seconds_until(lambda r=replica: _indexed_version(r, "harbour") == record.version) <= 1.0
+
+
+def _indexed_version(pipeline: Pipeline, doc_id: str) -> str | None:
+    pipeline.counts()  # a request: the replica looks at the change log (at most once a second)
+    return pipeline.index.versions([doc_id]).get(doc_id)
