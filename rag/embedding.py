@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 logger = logging.getLogger(__name__)
 EmbedDtype = Literal["auto", "bf16", "fp32"]
-# Background (ingest) work goes to the model in slices this big; a question waits for at most one.
+# Background (ingest) work goes to the model in slices this big.
 BACKGROUND_BATCH = 64
 _BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 
 
 class Embedder(Protocol):
     def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
-        """Normalised vectors; `urgent=False` (ingest) lets questions go first between slices."""
+        """Normalised vectors; `urgent=False` (ingest) runs in bounded batches apart from questions."""
         ...
 
 
@@ -38,30 +39,6 @@ def resolve_dtype(dtype: EmbedDtype) -> Literal["bf16", "fp32"]:
     if dtype == "auto":
         return "bf16" if cpu_has_bf16() else "fp32"
     return dtype
-
-
-class PriorityLock:
-    """One model call at a time; waiting questions go before the next slice of background work."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._busy = False
-        self._urgent_waiting = 0
-
-    @contextmanager
-    def hold(self, urgent: bool):  # type: ignore[no-untyped-def]
-        with self._condition:
-            self._urgent_waiting += urgent
-            while self._busy or (not urgent and self._urgent_waiting):
-                self._condition.wait()
-            self._urgent_waiting -= urgent
-            self._busy = True
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._busy = False
-                self._condition.notify_all()
 
 
 def bundled_model_dir() -> str:
@@ -88,24 +65,32 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(path, device="cpu")
         self.dtype = resolve_dtype(dtype)
         logger.info("embedding in %s", self.dtype)
-        self._lock = PriorityLock()
+        self._lock = threading.Lock()
+        # Ingest runs on its own copy of the model (~90 MB), so a question never waits behind an upload;
+        # a model copy is not shared between threads because its tokenizer is not thread-safe.
+        self._background_model: Any = None
+        self._background_lock = threading.Lock()
 
     def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        step = len(texts) if urgent else BACKGROUND_BATCH
+        if urgent:
+            with self._lock:
+                return self._encode(self._model, texts)
         parts = []
-        for start in range(0, len(texts), step):
-            with self._lock.hold(urgent):
-                parts.append(self._encode(texts[start : start + step]))
-        return np.concatenate(parts).astype(np.float32, copy=False)
+        for start in range(0, len(texts), BACKGROUND_BATCH):
+            with self._background_lock:
+                if self._background_model is None:
+                    self._background_model = copy.deepcopy(self._model)
+                parts.append(self._encode(self._background_model, texts[start : start + BACKGROUND_BATCH]))
+        return np.concatenate(parts)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
         import torch
 
         autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.dtype == "bf16" else nullcontext()
         with torch.inference_mode(), autocast:
-            vectors = self._model.encode(
+            vectors = model.encode(
                 texts, batch_size=BACKGROUND_BATCH, normalize_embeddings=True, show_progress_bar=False
             )
         return np.asarray(vectors, dtype=np.float32)

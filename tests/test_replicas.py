@@ -63,12 +63,10 @@ def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
     for round_ in range(3):
         bodies = [f"{article}\n\nThe {side} wing reopened in round {round_}.\n".encode() for side in ("east", "west")]
         barrier = threading.Barrier(2)
-
-        def write(replica: Pipeline, body: bytes) -> None:
-            barrier.wait()
-            replica.add_document(body, "harbour.txt", title="Harbour")
-
-        threads = [threading.Thread(target=write, args=pair) for pair in zip(replicas, bodies, strict=True)]
+        threads = [
+            threading.Thread(target=_write_together, args=(replica, body, barrier))
+            for replica, body in zip(replicas, bodies, strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -83,7 +81,12 @@ def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
         assert committed[-1].end == len(text)
         assert all(text[c.start : c.end] == c.text for c in committed)
         for replica in replicas:
-            assert _seconds_until(lambda r=replica: _indexed_version(r, "harbour") == record.version) <= 1.0
+            assert _seconds_until(lambda r=replica, v=record.version: _indexed_version(r, "harbour") == v) <= 1.0
+
+
+def _write_together(replica: Pipeline, body: bytes, barrier: threading.Barrier) -> None:
+    barrier.wait()
+    replica.add_document(body, "harbour.txt", title="Harbour")
 
 
 def _indexed_version(pipeline: Pipeline, doc_id: str) -> str | None:
