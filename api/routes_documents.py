@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -29,8 +29,13 @@ def _summary(record: DocumentRecord) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[DocumentOut])
-def list_documents(pipeline: PipelineDep) -> list[dict[str, Any]]:
-    return [_summary(r) for r in pipeline.documents()]
+def list_documents(
+    pipeline: PipelineDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Documents per page.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Documents to skip.")] = 0,
+) -> list[dict[str, Any]]:
+    """One page of the stored documents (without their text), in the store's order."""
+    return [_summary(r) for r in pipeline.documents(limit, offset)]
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorOut}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -10,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.text import Text
 
 from rag.config import Settings, get_settings
 from rag.errors import RagError
@@ -33,6 +35,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+class ChunkRateColumn(ProgressColumn):
+    """Documents done, chunks written and chunks per second."""
+
+    def render(self, task: Task) -> Text:
+        rate = f"{task.speed:.1f}" if task.speed else "-"
+        return Text(f"{task.fields.get('documents', 0)} documents, {task.completed:.0f} chunks, {rate} chunks/s")
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: RAG_CORPUS_DIR.")] = None,
@@ -47,12 +57,15 @@ def ingest(
         _fail(f"no such file or folder: {', '.join(missing)}")
     pipeline = _pipeline(settings)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr, disable=as_json
+        TextColumn("{task.description}"), BarColumn(), ChunkRateColumn(), console=stderr, disable=as_json
     ) as bar:
-        task = bar.add_task("ingesting", total=None)
-        report = pipeline.ingest(
-            roots, prune=prune, progress=lambda doc_id: bar.update(task, advance=1, description=doc_id)
-        )
+        task = bar.add_task("ingesting", total=None, documents=0)
+        done = itertools.count(1)
+
+        def advance(doc_id: str, chunks: int) -> None:
+            bar.update(task, advance=chunks, description=doc_id, documents=next(done))
+
+        report = pipeline.ingest(roots, prune=prune, progress=advance)
     if as_json:
         print(json.dumps(report.to_dict()))
     else:

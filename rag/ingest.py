@@ -26,7 +26,7 @@ from rag.models import Article, Chunk, DocumentRecord, IngestReport
 from rag.store import ChromaStore
 
 logger = logging.getLogger(__name__)
-Progress = Callable[[str], None]
+Progress = Callable[[str, int], None]  # (doc id, chunks written for it), after each document
 OnCommit = Callable[[DocumentRecord, list[Chunk]], None]
 # Chunks from several articles are embedded and stored together: the model is fastest on full batches.
 FLUSH_CHUNKS = 256
@@ -207,7 +207,7 @@ def _count(report: IngestReport, result: WriteResult, progress: Progress | None)
     setattr(report, result.status, getattr(report, result.status) + 1)
     report.chunks_written += result.chunks_written
     if progress:
-        progress(result.doc_id)
+        progress(result.doc_id, result.chunks_written)
 
 
 def _batches(items: list[tuple[Path, str]], size: int) -> Iterator[list[tuple[Path, str]]]:

@@ -51,7 +51,7 @@ class Pipeline:
         self._write_lock = threading.Lock()
 
     def ingest(
-        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str], None] | None = None
+        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str, int], None] | None = None
     ) -> IngestReport:
         with self._write_lock:
             return self._ingestor.ingest_paths(list(paths), prune=prune, progress=progress)
