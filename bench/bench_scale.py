@@ -83,8 +83,10 @@ def _fill_directly(data: Path, size: int) -> str:
             )  # fmt: skip
         pipeline.store.write_chunks(chunks, vectors[start : start + len(chunks)])
         pipeline.store.put_documents(records)
+        pipeline._ingestor._ledger.committed([(r.write_id, r.doc_id) for r in records])
         for record in records:
             pipeline._follower.commit(record, [c for c in chunks if c.doc_id == record.doc_id])
+    pipeline._follower.catch_up(force=True)  # the cursor a replica that ran before would have saved
     return "filled directly, precomputed vectors"
 
 

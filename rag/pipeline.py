@@ -92,7 +92,8 @@ class Pipeline:
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
         history: list[str] | None = None,
     ) -> Answer:  # fmt: skip
-        return self.ask_with_passages(question, top_k, mode, history)[0]
+        with self.store.reading():  # the store's writers pause between batches while questions run
+            return self.ask_with_passages(question, top_k, mode, history)[0]
 
     def ask_with_passages(
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",

@@ -35,6 +35,10 @@ class HybridRetriever:
         return self._index
 
     def retrieve(self, query: str, top_k: int, mode: RetrieverMode = "hybrid") -> list[Passage]:
+        with self._store.reading():
+            return self._retrieve(query, top_k, mode)
+
+    def _retrieve(self, query: str, top_k: int, mode: RetrieverMode) -> list[Passage]:
         self._follower.catch_up()
         if self._index.chunk_count() == 0:
             return []

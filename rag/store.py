@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -15,7 +18,9 @@ from rag.errors import StoreUnavailableError
 from rag.models import Chunk, DocumentRecord
 
 logger = logging.getLogger(__name__)
-_BATCH = 256
+# Chunks are written in small batches, and while questions run the writer pauses after each batch as long
+# as the batch took: Chroma holds the GIL through a write, so every thread waits for the batch in progress.
+_BATCH = 32
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
 
@@ -42,6 +47,19 @@ class ChromaStore:
             f"{prefix}-chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
         self._documents = client.get_or_create_collection(f"{prefix}-documents", embedding_function=None)
+        self._readers = 0
+        self._readers_lock = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Marks a question in progress: bulk writes leave it half the time."""
+        with self._readers_lock:
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._readers_lock:
+                self._readers -= 1
 
     @property
     def client(self) -> Any:
@@ -102,12 +120,15 @@ class ChromaStore:
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
+            began = time.perf_counter()
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=embeddings[start : start + _BATCH].tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[_chunk_meta(c) for c in batch],
             )
+            if self._readers:
+                time.sleep(time.perf_counter() - began)
 
     def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
         """(chunk id, content hash) pairs, for one document or all."""

@@ -34,6 +34,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(terms, tokenize="unico
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL, head TEXT NOT NULL,
     size INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS terms_by_shape ON terms(head, size);
+CREATE TABLE IF NOT EXISTS totals(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO totals VALUES ('documents', 0), ('chunks', 0);
 """
 _CHUNK_COLUMNS = "chunk_id, doc_id, text, start, end, title, date, source, content_hash, write_id"
 
@@ -111,6 +113,7 @@ class LexicalIndex:
             db.execute(
                 "INSERT INTO documents(doc_id, version, chunks) VALUES (?, ?, ?)", (doc_id, version, len(chunks))
             )
+            _add_totals(db, 1, len(chunks))
 
     def remove_document(self, doc_id: str) -> None:
         with self._transaction() as db:
@@ -120,6 +123,7 @@ class LexicalIndex:
         with self._transaction() as db:
             for table in ("documents", "chunks", "chunk_terms", "terms"):
                 db.execute(f"DELETE FROM {table}")
+            db.execute("UPDATE totals SET value = 0")
 
     # --- reads ---
 
@@ -150,10 +154,10 @@ class LexicalIndex:
         return chunks, {str(t): int(df) for t, df in self._reader().execute("SELECT term, df FROM terms")}
 
     def chunk_count(self) -> int:
-        return int(self._reader().execute("SELECT coalesce(sum(chunks), 0) FROM documents").fetchone()[0])
+        return int(self._reader().execute("SELECT value FROM totals WHERE name = 'chunks'").fetchone()[0])
 
     def document_count(self) -> int:
-        return int(self._reader().execute("SELECT count(*) FROM documents").fetchone()[0])
+        return int(self._reader().execute("SELECT value FROM totals WHERE name = 'documents'").fetchone()[0])
 
     def chunks_containing(self, term: str) -> int:
         row = self._reader().execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
@@ -171,7 +175,15 @@ class LexicalIndex:
         return [candidate for candidate, _score, _i in found]
 
 
+def _add_totals(db: sqlite3.Connection, documents: int, chunks: int) -> None:
+    db.execute("UPDATE totals SET value = value + ? WHERE name = 'documents'", (documents,))
+    db.execute("UPDATE totals SET value = value + ? WHERE name = 'chunks'", (chunks,))
+
+
 def _remove(db: sqlite3.Connection, doc_id: str) -> None:
+    held = db.execute("SELECT chunks FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if held is not None:
+        _add_totals(db, -1, -int(held[0]))
     rows = db.execute("SELECT id, text FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
     for rowid, text in rows:
         _count_terms(db, set(content_terms(text)), -1)
