@@ -120,21 +120,26 @@ class Ingestor:
         if self._on_commit:
             for w in writes:
                 self._on_commit(w.record, w.chunks)
-        self._clean_up([w.record.doc_id for w in writes])
         self._ledger.finish([w.record.write_id for w in writes])
+        self._clean_up([w.record.doc_id for w in writes])
 
     def _clean_up(self, doc_ids: list[str]) -> None:
-        """Delete these documents' superseded or abandoned chunks; never those of a write in progress."""
+        """Delete these documents' chunks that no record points at, except those of writes in progress.
+
+        The order of the reads matters: a write not in progress when the ledger is read had already put
+        its record, so if the record read next names another write, that write's put came later and the
+        first one is superseded for good. A writer that lost a race deletes its own chunks this way, or
+        the winner does, whichever cleans up last.
+        """
+        in_progress = self._writes_in_progress()
         current = {doc_id: record.version for doc_id, record in self._store.records(doc_ids).items()}
-        stale = [
-            (doc_id, cid, version)
-            for doc_id, cid, version in self._store.chunk_versions(doc_ids)
-            if version != current.get(doc_id)
-        ]
-        if not stale:
-            return
-        in_progress = self._writes_in_progress() - self._ledger.were_committed(sorted({v for _d, _c, v in stale}))
-        self._store.delete_chunks([cid for _doc, cid, version in stale if version not in in_progress])
+        self._store.delete_chunks(
+            [
+                cid
+                for doc_id, cid, version in self._store.chunk_versions(doc_ids)
+                if version != current.get(doc_id) and version not in in_progress
+            ]
+        )
 
     def _writes_in_progress(self, doc_id: str | None = None) -> set[str]:
         cutoff = time.time() - ABANDONED_AFTER_S

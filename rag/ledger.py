@@ -1,9 +1,9 @@
 """Writes in progress and committed changes, kept in the shared store so every replica sees them.
 
-A writer registers its write before storing chunks and removes it after cleaning up; the change log
-gets one entry per committed write or delete. Replicas follow the log to update their local index,
-and a writer cleaning up only deletes chunks of writes that were committed (and superseded) or
-abandoned (registered long ago, never finished): never chunks another writer is still storing.
+A writer registers its write before storing chunks and removes it after committing; the change log
+gets one entry per committed write or delete. Replicas follow the log to update their local index; a
+writer cleaning up never deletes chunks of a write still registered, unless it was registered long ago
+(abandoned by a process that died).
 """
 
 from __future__ import annotations
@@ -57,11 +57,6 @@ class WriteLedger:
                 embeddings=[_PLACEHOLDER_VECTOR] * len(changes),
                 metadatas=[{"doc_id": doc_id, "changed_at": now} for _write, doc_id in changes],
             )
-
-    def were_committed(self, write_ids: Sequence[str]) -> set[str]:
-        if not write_ids:
-            return set()
-        return set(self._changes.get(ids=list(write_ids), include=[])["ids"])
 
     def changed_since(self, moment: float) -> tuple[set[str], float]:
         """Documents changed after `moment`, and the latest change time seen (or `moment`)."""

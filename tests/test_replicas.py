@@ -60,7 +60,7 @@ def test_concurrent_writes_of_one_document_leave_exactly_one_complete_copy(
 ) -> None:
     replicas = [_replica(chroma_url, tmp_path, name, embedder) for name in ("a", "b")]
     article = (CORPUS / f"{DOC_OTHER}.txt").read_text()
-    for round_ in range(3):
+    for round_ in range(5):
         bodies = [f"{article}\n\nThe {side} wing reopened in round {round_}.\n".encode() for side in ("east", "west")]
         barrier = threading.Barrier(2)
         threads = [
