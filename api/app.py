@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -14,31 +15,30 @@ from starlette.concurrency import run_in_threadpool
 
 from api import routes_ask, routes_documents, routes_openai, routes_ops
 from api.errors import install_error_handlers
+from api.limits import MULTIPART_OVERHEAD, SMALL_BODY_BYTES, BodyLimitMiddleware
 from api.metrics import Metrics
+from api.openapi import describe
 from rag.config import Settings, get_settings
+from rag.errors import StoreUnavailableError
 from rag.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
+STORE_RETRY_S = 2.0
 
 
 def create_app(
-    settings: Settings | None = None, pipeline: Pipeline | None = None, ingest_corpus: bool = False
-) -> FastAPI:
+    settings: Settings | None = None, pipeline: Pipeline | None = None, ingest_corpus: bool = False,
+    announce: str | None = None,
+) -> FastAPI:  # fmt: skip
+    """The app; `announce` is the URL logged as "ready on ..." once the model and store are loaded."""
     settings = settings or get_settings()
-    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        started = time.perf_counter()
-        # The model and the store load once here, never per request.
-        loaded: Pipeline = pipeline if pipeline is not None else await run_in_threadpool(Pipeline, settings)
-        if ingest_corpus and settings.corpus_dir.exists():
-            report = await run_in_threadpool(loaded.ingest, [settings.corpus_dir])
-            logger.info("corpus ingested: %s", report.to_dict())
-        await run_in_threadpool(loaded.retrieve, "warm-up", 1)
-        app.state.pipeline = loaded
-        logger.info("ready in %.1f s", time.perf_counter() - started)
+        # The port opens now; the model loads meanwhile (/healthz 200, /readyz 503 "starting").
+        task = asyncio.create_task(_load(app, settings, pipeline, ingest_corpus, announce))
         yield
+        task.cancel()
 
     app = FastAPI(
         title="rag-news",
@@ -47,10 +47,17 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.metrics = metrics
+    app.state.metrics = Metrics()
     app.state.pipeline = None
+    app.state.load_error = None
     install_error_handlers(app)
-    app.middleware("http")(metrics.middleware)
+    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    # Innermost, so the route reads the body through it directly (the metrics middleware's task group
+    # would otherwise wrap its 413 in an exception group).
+    app.add_middleware(
+        BodyLimitMiddleware, limit_for=lambda path: upload_limit if path == "/documents" else SMALL_BODY_BYTES
+    )
+    app.middleware("http")(app.state.metrics.middleware)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"], allow_headers=["*"]
@@ -58,4 +65,38 @@ def create_app(
     for module in (routes_ask, routes_documents, routes_openai, routes_ops):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_ops.STATIC_DIR), name="static")
+    app.openapi = lambda: describe(app, settings)  # type: ignore[method-assign]
     return app
+
+
+async def _load(
+    app: FastAPI, settings: Settings, pipeline: Pipeline | None, ingest_corpus: bool, announce: str | None
+) -> None:
+    started = time.perf_counter()
+    try:
+        loaded = pipeline if pipeline is not None else await _open_pipeline(settings)
+        if ingest_corpus and settings.corpus_dir.exists():
+            report = await run_in_threadpool(loaded.ingest, [settings.corpus_dir])
+            summary = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in report.to_dict().items())
+            logger.info("corpus %s ingested: %s", settings.corpus_dir, summary)
+        await run_in_threadpool(loaded.retrieve, "warm-up", 1)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        # The process stays up so /readyz can say why; the log has the details.
+        app.state.load_error = str(exc) or type(exc).__name__
+        logger.exception("start-up failed: %s", app.state.load_error)
+        return
+    app.state.pipeline = loaded
+    where = f" on {announce}" if announce else ""
+    logger.info("ready%s (model and store loaded in %.1f s)", where, time.perf_counter() - started)
+
+
+async def _open_pipeline(settings: Settings) -> Pipeline:
+    """The Pipeline, waiting for a Chroma server that is not up yet."""
+    while True:
+        try:
+            return await run_in_threadpool(Pipeline, settings)
+        except StoreUnavailableError as exc:
+            logger.warning("%s; retrying in %.0f s", exc, STORE_RETRY_S)
+            await asyncio.sleep(STORE_RETRY_S)

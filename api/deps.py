@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -33,7 +33,9 @@ def require_writer(request: Request, settings: Annotated[Settings, Depends(get_s
     if not settings.api_key:
         return
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), settings.api_key):
+    # Headers arrive as latin-1; comparing bytes keeps a non-ASCII token a plain mismatch, not a crash.
+    sent = token.strip().encode("latin-1", "replace")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(sent, settings.api_key.encode()):
         raise ApiError(
             401, "unauthorized", "this endpoint needs the header 'Authorization: Bearer <RAG_API_KEY>'",
             headers={"WWW-Authenticate": "Bearer"},

@@ -22,13 +22,17 @@ class Metrics:
         self.questions = Counter("rag_questions_total", "Questions by outcome", ["outcome"], registry=self.registry)
         self.documents = Gauge("rag_documents", "Documents stored", registry=self.registry)
         self.chunks = Gauge("rag_chunks", "Chunks stored", registry=self.registry)
+        self.store_up = Gauge("rag_store_up", "1 when the store answered this scrape", registry=self.registry)
 
     def record_answer(self, answered: bool) -> None:
         self.questions.labels(outcome="answered" if answered else "abstained").inc()
 
-    def render(self, documents: int, chunks: int) -> bytes:
-        self.documents.set(documents)
-        self.chunks.set(chunks)
+    def render(self, counts: tuple[int, int] | None, store_up: bool) -> bytes:
+        """The metrics text; without fresh counts the stored-count gauges keep their last value."""
+        if counts is not None:
+            self.documents.set(counts[0])
+            self.chunks.set(counts[1])
+        self.store_up.set(1 if store_up else 0)
         return generate_latest(self.registry)
 
     async def middleware(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
@@ -11,11 +12,32 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import PipelineDep, SettingsDep, WriterDep
-from api.errors import ApiError
-from api.schemas import DocumentDetail, DocumentIn, DocumentOut, ErrorOut, WriteOut
+from api.errors import ApiError, validation_error
+from api.schemas import DOC_ID_PATTERN, DocumentDetail, DocumentIn, DocumentOut, ErrorOut, WriteOut
+from rag.ingest import WriteResult
 from rag.models import DocumentRecord
 
 router = APIRouter(prefix="/documents", tags=["documents"])
+_ERR = {"model": ErrorOut}
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": ".txt, .md or .html"},
+                    "doc_id": {"type": "string", "pattern": DOC_ID_PATTERN, "description": "default: the file name"},
+                },
+            }
+        },
+        "application/json": {"schema": {"$ref": "#/components/schemas/DocumentIn"}},
+    },
+}
+ReplaceQuery = Annotated[
+    bool, Query(description="Replace the document when its id exists; without it an existing id is a 409.")
+]
 
 
 def _summary(record: DocumentRecord) -> dict[str, Any]:
@@ -28,7 +50,7 @@ def _summary(record: DocumentRecord) -> dict[str, Any]:
     }
 
 
-@router.get("", response_model=list[DocumentOut])
+@router.get("", response_model=list[DocumentOut], responses={503: _ERR})
 def list_documents(
     pipeline: PipelineDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Documents per page.")] = 100,
@@ -38,7 +60,7 @@ def list_documents(
     return [_summary(r) for r in pipeline.documents(limit, offset)]
 
 
-@router.get("/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorOut}})
+@router.get("/{doc_id}", response_model=DocumentDetail, responses={404: _ERR, 503: _ERR})
 def get_document(doc_id: str, pipeline: PipelineDep) -> dict[str, Any]:
     record = pipeline.document(doc_id)
     return {**_summary(record), "url": record.url, "text": record.text}
@@ -46,58 +68,70 @@ def get_document(doc_id: str, pipeline: PipelineDep) -> dict[str, Any]:
 
 @router.post(
     "", status_code=201, response_model=WriteOut, dependencies=[WriterDep],
-    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}},
+    responses=dict.fromkeys((400, 401, 409, 413, 415, 422, 503), _ERR),
+    openapi_extra={"requestBody": _UPLOAD_BODY},
 )  # fmt: skip
-async def add_document(request: Request, pipeline: PipelineDep, settings: SettingsDep) -> dict[str, Any]:
-    """Add or replace an article: multipart `file` (.txt, .md, .html) or JSON {title, text, date?, source?, url?}."""
-    limit = settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64_000:
-        raise ApiError(413, "too_large", f"the upload is {declared} bytes; the limit is {limit}")
+async def add_document(
+    request: Request, pipeline: PipelineDep, settings: SettingsDep, replace: ReplaceQuery = False
+) -> dict[str, Any]:
+    """Add an article: multipart `file` (.txt, .md, .html; the id is the file name) or JSON.
+
+    The file or JSON body may be at most RAG_MAX_UPLOAD_BYTES (default 1,000,000) bytes.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        result = await _add_upload(request, pipeline, limit)
+        result = await _add_upload(request, pipeline, settings.max_upload_bytes, replace)
     elif content_type.startswith("application/json"):
-        result = await _add_json(request, pipeline, limit)
+        result = await _add_json(request, pipeline, replace)
     else:
         raise ApiError(415, "unsupported_media_type", "send a multipart form with a `file` field, or JSON")
-    return {"doc_id": result.doc_id, "status": result.status, "chunks": result.chunks}
+    status = "replaced" if result.status == "updated" else result.status
+    return {"doc_id": result.doc_id, "status": status, "chunks": result.chunks}
 
 
-async def _add_upload(request: Request, pipeline: PipelineDep, limit: int) -> Any:
+async def _add_upload(request: Request, pipeline: PipelineDep, limit: int, replace: bool) -> WriteResult:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise ApiError(400, "missing_file", "the form needs a `file` field holding the article")
     name = upload.filename
+    if not _is_text(name):
+        raise ApiError(400, "bad_filename", "the file name is not valid Unicode text")
     if name != PurePosixPath(name).name or name != PureWindowsPath(name).name or name.startswith("."):
         raise ApiError(400, "bad_filename", f"the file name {name!r} must be a plain name, without folders")
+    doc_id = form.get("doc_id")
+    if doc_id is not None and not (isinstance(doc_id, str) and re.fullmatch(DOC_ID_PATTERN, doc_id)):
+        raise ApiError(400, "bad_doc_id", "doc_id must be 1-100 lower-case letters, digits, '-' or '_'")
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, "too_large", f"the file is larger than the {limit}-byte limit")
-    return await run_in_threadpool(pipeline.add_document, data, name)
+    return await run_in_threadpool(lambda: pipeline.add_document(data, name, doc_id=doc_id, replace=replace))
 
 
-async def _add_json(request: Request, pipeline: PipelineDep, limit: int) -> Any:
-    raw = await request.body()
-    if len(raw) > limit:
-        raise ApiError(413, "too_large", f"the body is larger than the {limit}-byte limit")
+async def _add_json(request: Request, pipeline: PipelineDep, replace: bool) -> WriteResult:
+    raw = await request.body()  # the body-limit middleware has counted it while it arrived
     try:
         body = DocumentIn.model_validate_json(raw)
     except ValidationError as exc:
-        if any(e.get("type") == "json_invalid" for e in exc.errors()):
-            raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ApiError(422, "invalid_request", f"{where}: {first.get('msg')}") from None
+        status, code, message = validation_error(exc.errors())
+        raise ApiError(status, code, message) from None
     return await run_in_threadpool(
         lambda: pipeline.add_document(
-            body.text.encode(), None, title=body.title, date=body.date, source=body.source, url=body.url
+            body.text.encode(), None, title=body.title, date=body.date, source=body.source, url=body.url,
+            doc_id=body.doc_id, replace=replace,
         )
-    )
+    )  # fmt: skip
 
 
-@router.delete("/{doc_id}", status_code=204, dependencies=[WriterDep], responses={404: {"model": ErrorOut}})
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@router.delete("/{doc_id}", status_code=204, dependencies=[WriterDep], responses={401: _ERR, 404: _ERR, 503: _ERR})
 def delete_document(doc_id: str, pipeline: PipelineDep) -> Response:
     pipeline.delete(doc_id)
     return Response(status_code=204)

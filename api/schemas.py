@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+UNENCODABLE = "unencodable_text"
+DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,99}$"
+
+
+def encodable(value: str) -> str:
+    """Refuse text that cannot be stored as UTF-8 (lone surrogates from JSON escapes like \\ud800)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PydanticCustomError(
+            UNENCODABLE, "holds a character that is not valid Unicode text (at position {at})", {"at": exc.start}
+        ) from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(encodable)]
+# Not only white space, as Python's str.strip() sees it (wider than JSON Schema's \s).
+NOT_BLANK = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def whole_number(value: object) -> object:
+    """JSON Schema's integer: 3 and 3.0 are, true and "3" are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("int_type", "Input should be a whole number")
+        return int(value)
+    return value
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(..., description="The question; 1 to RAG_MAX_QUESTION_CHARS (default 500) characters.")
-    top_k: int | None = Field(None, description="Passages to consider, 1 to 20 (default RAG_TOP_K).")
+    question: Text = Field(
+        ...,
+        description="The question; 1 to RAG_MAX_QUESTION_CHARS (default 500) characters, not only spaces.",
+        json_schema_extra={"minLength": 1, "maxLength": 500, "pattern": NOT_BLANK},
+    )
+    top_k: Annotated[int, BeforeValidator(whole_number)] | None = Field(
+        None, description="Passages to consider, 1 to 20 (default RAG_TOP_K).",
+        json_schema_extra={"minimum": 1, "maximum": 20},
+    )  # fmt: skip
 
 
 class CitationOut(BaseModel):
@@ -53,26 +91,37 @@ class DocumentDetail(DocumentOut):
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(..., min_length=1, max_length=500)
-    text: str = Field(..., min_length=1)
-    date: str | None = Field(None, description="ISO date (YYYY-MM-DD) or '19 February 2024'.")
-    source: str | None = None
-    url: str | None = None
+    title: Text = Field(..., min_length=1, max_length=500, pattern=NOT_BLANK)
+    text: Text = Field(..., min_length=1, pattern=NOT_BLANK, description="The article; UTF-8, within the upload limit.")
+    date: Text | None = Field(None, max_length=100, description="ISO date (YYYY-MM-DD) or '19 February 2024'.")
+    source: Text | None = Field(None, max_length=200)
+    url: Text | None = Field(None, max_length=2000)
+    doc_id: str | None = Field(
+        None, pattern=DOC_ID_PATTERN,
+        description="The id to store it under; default: the title's slug plus a short hash of the title.",
+    )  # fmt: skip
 
 
 class WriteOut(BaseModel):
     doc_id: str
-    status: Literal["added", "updated", "unchanged"]
+    status: Literal["added", "replaced", "unchanged"] = Field(
+        ..., description="`replaced` only when the request said `replace=true` and the id existed."
+    )
     chunks: int
+
+
+class ContentPart(BaseModel):
+    type: str
+    text: Text | None = None
 
 
 class ChatMessage(BaseModel):
     role: str
-    content: str | list[dict[str, Any]] | None = None
+    content: Text | list[ContentPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return " ".join(str(part.get("text", "")) for part in self.content if part.get("type") == "text")
+            return " ".join(part.text or "" for part in self.content if part.type == "text")
         return self.content or ""
 
 
@@ -80,7 +129,7 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: str = "rag-extractive"
-    messages: list[ChatMessage] = Field(..., min_length=1)
+    messages: list[ChatMessage] = Field(..., min_length=1, max_length=100)
     stream: bool = False
 
 

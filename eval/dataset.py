@@ -12,7 +12,9 @@ from rag.errors import InvalidInputError
 
 DEFAULT_SET = Path(__file__).parent / "questions.yaml"
 DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.yaml"
-QuestionType = Literal["count", "amount", "date", "person", "place", "organisation", "list", "yesno", "description", "none"]
+QuestionType = Literal[
+    "count", "amount", "date", "person", "place", "organisation", "list", "yesno", "description", "none"
+]
 
 
 class GoldEvidence(BaseModel):
@@ -85,22 +87,3 @@ GATED_SCORES = (
     "answer_accuracy", "abstention_precision", "abstention_recall", "citation_validity",
     "gold_citation_rate", "hit_rate", "mrr",
 )  # fmt: skip
-
-
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict[str, float]:
-    """{score name: minimum}; every name must be a gated score and every value within 0..1."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidInputError(f"cannot read the thresholds {path}: {exc}") from None
-    raw = data.get("thresholds") if isinstance(data, dict) else None
-    if not isinstance(raw, dict) or not raw:
-        raise InvalidInputError(f"{path}: expected a 'thresholds:' mapping of score names to minimums")
-    thresholds = {}
-    for name, value in raw.items():
-        if name not in GATED_SCORES:
-            raise InvalidInputError(f"{path}: unknown score {name!r}; known: {', '.join(GATED_SCORES)}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise InvalidInputError(f"{path}: {name} must be a number between 0 and 1, got {value!r}")
-        thresholds[str(name)] = float(value)
-    return thresholds

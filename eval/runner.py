@@ -1,4 +1,5 @@
-"""`rag eval`: run the eval set through the shared Pipeline, print and gate the scores."""
+"""`rag eval`: the splits (seed, dev, test) through the shared Pipeline; a row per split and per answer
+type; each split gated by its thresholds."""
 
 from __future__ import annotations
 
@@ -10,15 +11,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from eval.dataset import (
-    DEFAULT_SET,
-    DEFAULT_THRESHOLDS,
-    GATED_SCORES,
-    check_gold_evidence,
-    load_eval_set,
-    load_thresholds,
-)
-from eval.scoring import Outcome, Scores, score
+from eval.dataset import DEFAULT_THRESHOLDS, GATED_SCORES, EvalItem, check_gold_evidence, load_eval_set
+from eval.scoring import Outcome, Scores, accuracy_by_type, score
+from eval.splits import SPLITS, eval_corpus, load_split
+from eval.thresholds import load_thresholds
 from rag.config import get_settings
 from rag.errors import InvalidInputError
 from rag.pipeline import Pipeline
@@ -27,32 +23,15 @@ from rag.retrieval import RetrieverMode
 MODES: tuple[RetrieverMode, ...] = ("dense", "bm25", "hybrid")
 
 
-def run_eval(pipeline: Pipeline, set_path: Path, modes: tuple[RetrieverMode, ...], console: Console) -> list[Scores]:
-    items = load_eval_set(set_path)
-    documents = {r.doc_id: pipeline.document(r.doc_id).text for r in pipeline.documents()}
-    problems = check_gold_evidence(items, documents)
-    if problems:
-        raise InvalidInputError("the eval set has bad gold evidence:\n  " + "\n  ".join(problems))
-    results = []
-    with Progress(console=console, transient=True) as bar:
-        for mode in modes:
-            task = bar.add_task(f"eval ({mode})", total=len(items))
-            pipeline.forget_cached_vectors()  # each mode's latency starts from the same cold cache
-            outcomes = []
-            for item in items:
-                answer, passages = pipeline.ask_with_passages(item.question, mode=mode)
-                outcomes.append(Outcome(item, answer, passages, documents))
-                bar.advance(task)
-            results.append(score(mode, outcomes))
-    return results
-
-
-def gate(scores: Scores, thresholds: dict[str, float]) -> list[str]:
-    return [
-        f"{name} {getattr(scores, name):.3f} < {limit:.3f}"
-        for name, limit in thresholds.items()
-        if getattr(scores, name) < limit
-    ]
+def run_split(pipeline: Pipeline, split: str, items: list[EvalItem], mode: RetrieverMode, bar: Progress,
+              documents: dict[str, str]) -> tuple[Scores, list[Outcome]]:  # fmt: skip
+    task = bar.add_task(f"eval {split} ({mode})", total=len(items))
+    outcomes = []
+    for item in items:
+        answer, passages = pipeline.ask_with_passages(item.question, mode=mode)
+        outcomes.append(Outcome(item, answer, passages, documents))
+        bar.advance(task)
+    return score(split, mode, outcomes), outcomes
 
 
 # Short headers so the table fits an 80-column CI log; the JSON report keeps the full names.
@@ -63,41 +42,97 @@ HEADERS = {
 }  # fmt: skip
 
 
-def summary_table(results: list[Scores], thresholds: dict[str, float]) -> Table:
+def summary_table(results: list[Scores]) -> Table:
     table = Table(title="Eval summary", padding=(0, 1))
-    table.add_column("retriever")
+    for name in ("split", "retriever", "n"):
+        table.add_column(name)
     for name in (*GATED_SCORES, "latency_p50_ms", "latency_p95_ms"):
         table.add_column(HEADERS.get(name, name), justify="right")
-    for scores in results:
-        table.add_row(scores.mode, *(f"{getattr(scores, n):.3f}" for n in GATED_SCORES),
-                      f"{scores.latency_p50_ms:.0f}", f"{scores.latency_p95_ms:.0f}")  # fmt: skip
-    table.add_row("threshold", *(f"{thresholds.get(n, 0):.3f}" for n in GATED_SCORES), "", "")
+    for s in results:
+        table.add_row(s.split, s.mode, str(s.questions), *(f"{getattr(s, n):.3f}" for n in GATED_SCORES),
+                      f"{s.latency_p50_ms:.0f}", f"{s.latency_p95_ms:.0f}")  # fmt: skip
     return table
 
 
+def type_table(by_split: dict[str, list[Outcome]]) -> Table:
+    table = Table(title="Accuracy per answer type (none: abstained)", padding=(0, 1))
+    table.add_column("type")
+    for split in by_split:
+        table.add_column(split, justify="right")
+    types = sorted({o.item.type for outcomes in by_split.values() for o in outcomes})
+    counts = {split: accuracy_by_type(outcomes) for split, outcomes in by_split.items()}
+    for kind in types:
+        cells = []
+        for split in by_split:
+            right, asked = counts[split].get(kind, (0, 0))
+            cells.append(f"{right}/{asked} {right / asked:.2f}" if asked else "")
+        table.add_row(kind, *cells)
+    return table
+
+
+def gate(scores: Scores, thresholds: dict[str, float]) -> list[str]:
+    return [
+        f"{scores.split}: {name} {getattr(scores, name):.3f} < {limit:.3f}"
+        for name, limit in thresholds.items()
+        if getattr(scores, name) < limit
+    ]
+
+
+def select(split: str | None, set_path: Path | None) -> dict[str, list[EvalItem]]:
+    if set_path is not None:
+        return {split or "custom": load_eval_set(set_path)}
+    if split not in (None, "all", *SPLITS):
+        raise InvalidInputError(f"--split must be one of {', '.join(SPLITS)} or all, got {split!r}")
+    chosen = SPLITS if split in (None, "all") else (split,)
+    return {name: load_split(name) for name in chosen}  # type: ignore[arg-type]
+
+
 def run_cli(set_path: Path | None, json_path: Path | None, retriever: str | None, thresholds_path: Path | None,
-            console: Console) -> int:  # fmt: skip
-    if retriever is not None and retriever not in MODES:
-        raise InvalidInputError(f"--retriever must be one of {', '.join(MODES)}, got {retriever!r}")
-    modes: tuple[RetrieverMode, ...] = (retriever,) if retriever else MODES  # type: ignore[assignment]
-    thresholds = load_thresholds(thresholds_path or DEFAULT_THRESHOLDS)
+            console: Console, split: str | None = None) -> int:  # fmt: skip
+    if retriever is not None and retriever not in (*MODES, "all"):
+        raise InvalidInputError(f"--retriever must be one of {', '.join(MODES)} or all, got {retriever!r}")
+    modes: tuple[RetrieverMode, ...] = MODES if retriever == "all" else (retriever or "hybrid",)  # type: ignore[assignment]
+    gated_mode = "hybrid" if retriever in (None, "all") else retriever
+    splits = select(split, set_path)
+    thresholds = load_thresholds(thresholds_path or DEFAULT_THRESHOLDS, list(splits))
     settings = get_settings()
     pipeline = Pipeline(settings)
-    if settings.corpus_dir.exists():
-        pipeline.ingest([settings.corpus_dir])
-    results = run_eval(pipeline, set_path or DEFAULT_SET, modes, console)
-    gated = next(s for s in results if s.mode == (retriever or "hybrid"))
-    console.print(summary_table(results, thresholds))
-    for failure in gated.failures:
-        expected = f"    expected: {failure['expected']}\n    got:      {failure['got']}"
-        console.print(f"[yellow]failed[/yellow] {failure['id']}: {failure['question']}\n{expected}", highlight=False)
-    below = gate(gated, thresholds)
-    report: dict[str, Any] = {"gated_mode": gated.mode, "thresholds": thresholds, "passed": not below,
-                              "results": [s.to_dict() for s in results]}  # fmt: skip
+    pipeline.ingest(eval_corpus(settings.corpus_dir))
+    documents = {r.doc_id: pipeline.document(r.doc_id).text for r in pipeline.documents()}
+    problems = [p for items in splits.values() for p in check_gold_evidence(items, documents)]
+    if problems:
+        raise InvalidInputError("the eval set has bad gold evidence:\n  " + "\n  ".join(problems))
+    results, gated_outcomes = [], {}
+    with Progress(console=console, transient=True) as bar:
+        for mode in modes:
+            pipeline.forget_cached_vectors()  # each mode's latency starts from the same cold cache
+            for name, items in splits.items():
+                scores, outcomes = run_split(pipeline, name, items, mode, bar, documents)
+                results.append(scores)
+                if mode == gated_mode:
+                    gated_outcomes[name] = outcomes
+    return report(results, gated_outcomes, gated_mode, thresholds, json_path, console)
+
+
+def report(results: list[Scores], outcomes: dict[str, list[Outcome]], gated_mode: str,
+           thresholds: dict[str, dict[str, float]], json_path: Path | None, console: Console) -> int:  # fmt: skip
+    console.print(summary_table(results))
+    console.print(type_table(outcomes))
+    gated = [s for s in results if s.mode == gated_mode]
+    for scores in gated:
+        for failure in scores.failures:
+            expected = f"    expected: {failure['expected']}\n    got:      {failure['got']}"
+            console.print(f"[yellow]failed[/yellow] {scores.split} {failure['id']}: {failure['question']}\n{expected}",
+                          highlight=False)  # fmt: skip
+    below = [line for s in gated for line in gate(s, thresholds.get(s.split, {}))]
+    data: dict[str, Any] = {"gated_mode": gated_mode, "thresholds": thresholds, "passed": not below,
+                            "results": [s.to_dict() for s in results],
+                            "by_type": {k: accuracy_by_type(v) for k, v in outcomes.items()}}  # fmt: skip
     if json_path:
-        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
     if below:
-        console.print(f"[red]eval gate failed ({gated.mode}):[/red] " + "; ".join(below))
+        console.print(f"[red]eval gate failed ({gated_mode}):[/red] " + "; ".join(below))
         return 1
-    console.print(f"[green]eval gate passed ({gated.mode}, {gated.questions} questions)[/green]")
+    total = sum(s.questions for s in gated)
+    console.print(f"[green]eval gate passed ({gated_mode}, {total} questions)[/green]")
     return 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from eval.dataset import EvalItem
 from rag.models import Answer, Passage
-from rag.text import NUMBER_PATTERN, fold, number_value
+from rag.text import fold
 
 
 @dataclass
@@ -21,7 +21,11 @@ class Outcome:
 
     @property
     def correct(self) -> bool:
-        return self.item.answerable and self.answer.answered and matches(self.answer.answer, self.item.answers)
+        if not (self.item.answerable and self.answer.answered):
+            return False
+        if self.item.type == "list":
+            return list_matches(self.answer.answer, self.item.answers)
+        return matches(self.answer.answer, self.item.answers)
 
     @property
     def gold_rank(self) -> int | None:
@@ -49,8 +53,12 @@ def _overlaps(sentence: str, passage: Passage, documents: dict[str, str]) -> boo
 
 def normalise(text: str) -> str:
     """Lower-case, accents and punctuation out, number words as digits ('Nine' -> '9', 'ninth' -> '9')."""
-    text = NUMBER_PATTERN.sub(lambda m: str(number_value(m.group()) or m.group()), fold(text))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", text)).strip()
+    from text_to_num import alpha2digit
+
+    text = alpha2digit(fold(text), "en", threshold=0)
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 1,500 -> 1500
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
 
 
 def matches(answer: str, accepted: list[str]) -> bool:
@@ -58,8 +66,16 @@ def matches(answer: str, accepted: list[str]) -> bool:
     return any(f" {normalise(option)} " in said for option in accepted)
 
 
+def list_matches(answer: str, accepted: list[str]) -> bool:
+    """A list is right when it gives one whole accepted list, or every item accepted on its own."""
+    whole = [a for a in accepted if "," in a or " and " in a]
+    items = [a for a in accepted if a not in whole]
+    return matches(answer, whole) or (bool(items) and all(matches(answer, [i]) for i in items))
+
+
 @dataclass
 class Scores:
+    split: str
     mode: str
     answer_accuracy: float
     abstention_precision: float
@@ -77,7 +93,7 @@ class Scores:
         return asdict(self)
 
 
-def score(mode: str, outcomes: list[Outcome]) -> Scores:
+def score(split: str, mode: str, outcomes: list[Outcome]) -> Scores:
     answerable = [o for o in outcomes if o.item.answerable]
     unanswerable = [o for o in outcomes if not o.item.answerable]
     abstained = [o for o in outcomes if not o.answer.answered]
@@ -87,6 +103,7 @@ def score(mode: str, outcomes: list[Outcome]) -> Scores:
     ranks = [o.gold_rank for o in answerable]
     latencies = sorted(o.answer.timings_ms["total"] for o in outcomes)
     return Scores(
+        split=split,
         mode=mode,
         answer_accuracy=_ratio(len(correct), len(answerable)),
         abstention_precision=_ratio(sum(1 for o in abstained if not o.item.answerable), len(abstained)),
@@ -125,3 +142,13 @@ def percentile(values: list[float], pct: float) -> float:
         return 0.0
     index = min(len(values) - 1, round(pct / 100 * (len(values) - 1)))
     return values[index]
+
+
+def accuracy_by_type(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
+    """{question type: (right, asked)}; for "none", right means abstained."""
+    table: dict[str, tuple[int, int]] = {}
+    for outcome in outcomes:
+        right, asked = table.get(outcome.item.type, (0, 0))
+        ok = outcome.correct if outcome.item.answerable else not outcome.answer.answered
+        table[outcome.item.type] = (right + int(ok), asked + 1)
+    return dict(sorted(table.items()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from datasketch import MinHash
+
 from rag.text import content_terms
 
 _NAVIGATION = re.compile(
@@ -29,6 +31,11 @@ _PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^[\s_\-=*~#.\u2014\u2013]{3,}$")
+_MIN_TERMS = 6
+# 16 bands of 4 rows propose pairs from Jaccard ~0.4 up, where the exact test starts to accept.
+_BANDS, _ROWS = 16, 4
+_BUCKET_SIZE = 4
+_PERMUTATIONS = MinHash(num_perm=_BANDS * _ROWS, seed=1, scheme="affine32").permutations
 
 
 def clean_text(text: str) -> str:
@@ -89,20 +96,52 @@ def _looks_like_title(paragraph: str) -> bool:
 
 
 def drop_near_duplicates(paragraphs: list[str]) -> list[str]:
-    """Drop repeated paragraphs (pull quotes), keeping the complete sentence of each pair."""
-    term_sets = [set(content_terms(p)) for p in paragraphs]
+    """Drop repeated paragraphs (pull quotes), keeping the complete sentence of each pair.
+
+    Linear in the number of paragraphs: MinHash bands propose at most a few earlier paragraphs per
+    paragraph and only those are compared exactly, so a file of thousands of short lines costs seconds.
+    """
+    term_sets = [frozenset(content_terms(p)) for p in paragraphs]
+    buckets: dict[tuple[int, bytes], list[int]] = {}
     dropped: set[int] = set()
-    for i in range(len(paragraphs)):
-        for j in range(i + 1, len(paragraphs)):
-            if i in dropped or j in dropped:
+    for j, terms in enumerate(term_sets):
+        if len(terms) < _MIN_TERMS:
+            continue
+        keys = _band_keys(terms)
+        for i in _candidates(buckets, keys):
+            if i in dropped or not _near_duplicate(term_sets[i], terms):
                 continue
-            a, b = term_sets[i], term_sets[j]
-            if min(len(a), len(b)) < 6:
-                continue
-            # Containment catches a shortened pull quote; Jaccard keeps a title and lead apart.
-            if len(a & b) / min(len(a), len(b)) >= 0.8 and len(a & b) / len(a | b) >= 0.4:
-                dropped.add(_weaker(paragraphs, i, j))
+            loser = _weaker(paragraphs, i, j)
+            dropped.add(loser)
+            if loser == j:
+                break
+        if j not in dropped:
+            for key in keys:
+                bucket = buckets.setdefault(key, [])
+                bucket.append(j)
+                # Only the latest few stay: a bucket shared by many lines is common wording, not a copy.
+                del bucket[:-_BUCKET_SIZE]
     return [p for k, p in enumerate(paragraphs) if k not in dropped]
+
+
+def _band_keys(terms: frozenset[str]) -> list[tuple[int, bytes]]:
+    signature = MinHash(num_perm=_BANDS * _ROWS, permutations=_PERMUTATIONS, scheme="affine32")
+    signature.update_batch([term.encode() for term in terms])
+    values = signature.hashvalues
+    return [(band, values[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
+
+
+def _candidates(buckets: dict[tuple[int, bytes], list[int]], keys: list[tuple[int, bytes]]) -> list[int]:
+    # Earlier paragraphs first, as a pairwise scan would meet them.
+    return sorted({i for key in keys for i in buckets.get(key, ())})
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    if min(len(a), len(b)) < _MIN_TERMS:
+        return False
+    shared = len(a & b)
+    # Containment catches a shortened pull quote; Jaccard keeps a title and lead apart.
+    return shared / min(len(a), len(b)) >= 0.8 and shared / len(a | b) >= 0.4
 
 
 def _weaker(paragraphs: list[str], i: int, j: int) -> int:

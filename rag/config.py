@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(24, ge=0, le=512)
     top_k: int = Field(5, ge=1, le=20, description="Passages handed to the answerer.")
     max_question_chars: int = Field(500, ge=10)
-    max_upload_bytes: int = Field(1_000_000, ge=1_000)
+    max_upload_bytes: int = Field(1_000_000, ge=1_000, description="Largest upload body (413 above it).")
+    max_document_chunks: int = Field(2_000, ge=1, description="Most passages one article may split into.")
+    store_timeout_s: float = Field(5.0, gt=0, le=300, description="Longest wait for one Chroma server call.")
     api_key: str | None = Field(None, description="Bearer key for writing endpoints.")
     cors_origins: str = Field("", description="Comma-separated origins; CORS closed if empty.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,8 +12,8 @@ import yaml
 
 from rag.cleaning import clean_text
 from rag.errors import UnsupportedDocumentError
+from rag.language import resolve_date
 from rag.models import Article
-from rag.text import DATE_PATTERN, iso_date
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -22,6 +23,18 @@ _SOURCE_VIA = re.compile(r"\(via ([\w.\- ]{2,40})\)")
 def slugify(value: str) -> str:
     slug = re.sub(r"[^a-z0-9_]+", "-", value.lower()).strip("-")
     return slug[:80] or "document"
+
+
+def upload_id(filename: str | None, title: str | None, url: str | None) -> str:
+    """An uploaded file keeps its name's slug; a JSON article gets its slug plus a hash of the exact title.
+
+    The hash keeps "Breaking news!" and "Breaking News" (and titles without letters) apart.
+    """
+    if filename:
+        return slugify(Path(filename).stem)
+    named = url or title or ""
+    digest = hashlib.sha256(named.encode()).hexdigest()[:8]
+    return f"{slugify(named)[:70]}-{digest}"
 
 
 def doc_id_for_path(path: Path, root: Path) -> str:
@@ -101,12 +114,21 @@ def _normalise_date(value: Any) -> str | None:
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
         return text[:10]
-    return iso_date(text)
+    day = resolve_date(text, None)
+    return day.isoformat() if day else None
+
+
+# Shapes of a written full date ("19 February 2024", "Jan. 5, 2024"); dateparser decides what they mean.
+_FULL_DATE_SHAPE = re.compile(r"\b(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})\b")
 
 
 def extract_date(text: str) -> str | None:
-    """The first explicit full date (day, month and year) in the text."""
-    return iso_date(text[:3000]) if DATE_PATTERN.search(text) else None
+    """The first explicit full date (day, month and year) near the top of the text."""
+    for match in _FULL_DATE_SHAPE.finditer(text[:3000]):
+        day = resolve_date(match.group(), None)
+        if day:
+            return day.isoformat()
+    return None
 
 
 def _extract_source(body: str) -> str | None:

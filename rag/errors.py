@@ -31,3 +31,21 @@ class StoreUnavailableError(RagError):
     """The Chroma store cannot be reached."""
 
     code = "store_unavailable"
+
+
+class DocumentTooLargeError(RagError):
+    """An article larger than the per-upload limits (bytes or passages)."""
+
+    code = "too_large"
+
+
+class DocumentConflictError(RagError):
+    """A document with this id exists and the client did not ask to replace it."""
+
+    code = "conflict"
+
+
+class DataFolderInUseError(RagError):
+    """Another process owns the embedded store's data folder."""
+
+    code = "data_folder_in_use"

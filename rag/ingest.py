@@ -20,7 +20,7 @@ from llama_index.core.node_parser import SentenceSplitter
 
 from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
-from rag.errors import InvalidInputError, UnsupportedDocumentError
+from rag.errors import DocumentTooLargeError, InvalidInputError, UnsupportedDocumentError
 from rag.ledger import WriteLedger, new_write_id
 from rag.models import Article, Chunk, DocumentRecord, IngestReport
 from rag.store import ChromaStore
@@ -59,8 +59,10 @@ class Ingestor:
     def __init__(
         self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int,
         ledger: WriteLedger, on_commit: OnCommit | None = None, on_delete: Callable[[str], None] | None = None,
+        max_chunks: int = 2_000,
     ) -> None:  # fmt: skip
         self._store = store
+        self._max_chunks = max_chunks
         self._embedder = embedder
         self._ledger = ledger
         self._on_commit = on_commit
@@ -104,6 +106,10 @@ class Ingestor:
             return WriteResult(article.doc_id, "unchanged", existing.chunks, 0)
         write_id = new_write_id()
         chunks = self.split(article, digest, write_id)
+        if len(chunks) > self._max_chunks:
+            raise DocumentTooLargeError(
+                f"{article.doc_id}: {len(chunks)} passages; one article may have {self._max_chunks} (split it up)"
+            )
         record = DocumentRecord(
             article.doc_id, article.title, article.date, article.source, article.url,
             article.path, digest, len(chunks), article.text, write_id,

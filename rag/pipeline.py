@@ -8,18 +8,18 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rag.answer import ExtractiveAnswerer
+from rag.answerer import ExtractiveAnswerer
+from rag.answerer.reader import Reading
+from rag.answerer.scoring import Scorer
 from rag.config import Settings
-from rag.documents import check_suffix, decode_article_bytes, parse_article, slugify
+from rag.documents import check_suffix, decode_article_bytes, parse_article, upload_id
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
-from rag.errors import DocumentNotFoundError, InvalidInputError
+from rag.errors import DocumentConflictError, DocumentNotFoundError, InvalidInputError
 from rag.index.follower import IndexFollower
-from rag.index.legacy import LegacyCorpus
 from rag.index.lexical import LexicalIndex
-from rag.ingest import Ingestor, WriteResult
+from rag.ingest import Ingestor, WriteResult, content_hash
 from rag.ledger import WriteLedger
-from rag.models import Answer, DocumentRecord, IngestReport, Passage
-from rag.question import analyse
+from rag.models import Answer, Article, DocumentRecord, IngestReport, Passage
 from rag.retrieval import HybridRetriever, RetrieverMode
 from rag.store import ChromaStore, connect
 
@@ -31,7 +31,9 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
-        self.store = store or ChromaStore(connect(settings.data_dir, settings.chroma_url), settings.collection)
+        self.store = store or ChromaStore(
+            connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
+        )
         ledger = WriteLedger(self.store.client, settings.collection)
         # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
         self.index = LexicalIndex(settings.index_path)
@@ -40,8 +42,8 @@ class Pipeline:
         self._ingestor = Ingestor(
             self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, ledger,
             on_commit=self._follower.commit, on_delete=self.index.remove_document,
+            max_chunks=settings.max_document_chunks,
         )  # fmt: skip
-        self._legacy_corpus = LegacyCorpus(self.index)
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
         # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.
         self._text_vectors = CachedEmbedder(self.embedder)
@@ -58,16 +60,26 @@ class Pipeline:
 
     def add_document(
         self, raw: bytes, filename: str | None = None, *, title: str | None = None, date: str | None = None,
-        source: str | None = None, url: str | None = None, doc_id: str | None = None,
+        source: str | None = None, url: str | None = None, doc_id: str | None = None, replace: bool = False,
     ) -> WriteResult:  # fmt: skip
-        """Add or replace one article from an upload or a JSON body."""
+        """Add one article from an upload or a JSON body; an existing id is replaced only when asked."""
         name = filename or "article.txt"
         suffix = check_suffix(name)
         text = decode_article_bytes(raw, name)
-        doc_id = doc_id or slugify(url or (Path(name).stem if filename else title or "document"))
+        doc_id = doc_id or upload_id(filename, title, url)
         article = parse_article(text, doc_id, suffix, title=title, date=date, source=source, url=url)
         with self._write_lock:
+            if not replace:
+                self._refuse_overwrite(article)
             return self._ingestor.write(article)
+
+    def _refuse_overwrite(self, article: Article) -> None:
+        existing = self.store.document(article.doc_id, with_text=False)
+        if existing is not None and existing.content_hash != content_hash(article):
+            raise DocumentConflictError(
+                f"a different document with id {article.doc_id!r} exists ({existing.title!r}); "
+                "send replace=true to replace it, or upload it under another name"
+            )
 
     def delete(self, doc_id: str) -> None:
         with self._write_lock:
@@ -102,12 +114,11 @@ class Pipeline:
         """The answer and every passage the answerer was given (the eval scores retrieval on them)."""
         question = self.check_question(question)
         started = time.perf_counter()
-        self._retriever.stats()  # follows the store's changes first
-        corpus = self._legacy_corpus.view()
-        analysed = analyse(question, corpus.document_frequency, history)
+        stats = self._retriever.stats()
+        analysed = self._answerer.analyse(question, stats, history)
         passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
         retrieved = time.perf_counter()
-        draft = self._answerer.answer(analysed, passages, corpus)
+        draft = self._answerer.answer(analysed, passages, stats)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -116,9 +127,25 @@ class Pipeline:
         }
         return Answer(question, draft.answer, draft.answered, draft.citations, timings), passages
 
+    def read(self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid") -> Reading:
+        """What the reader sees for a question: evidence, candidates and their features (for fitting)."""
+        stats = self._retriever.stats()
+        analysed = self._answerer.analyse(self.check_question(question), stats)
+        passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
+        return self._answerer.read(analysed, passages, stats)
+
+    @property
+    def scorer(self) -> Scorer:
+        return self._answerer.scorer
+
+    @scorer.setter
+    def scorer(self, scorer: Scorer) -> None:
+        self._answerer.scorer = scorer
+
     def forget_cached_vectors(self) -> None:
         """Start cold: question and sentence vectors are computed again as questions need them."""
         self._text_vectors.clear()
+        self._answerer.forget()
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -143,7 +170,7 @@ def check_question(question: str, limit: int) -> str:
     """The question stripped, or an error a person can act on."""
     question = (question or "").strip()
     if not question:
-        raise InvalidInputError("the question is empty; ask something like 'How many times has Lavrov visited Cuba?'")
+        raise InvalidInputError("the question is empty; ask something like 'How many people were rescued?'")
     if len(question) > limit:
         raise InvalidInputError(f"the question is {len(question)} characters long; the limit is {limit}")
     return question

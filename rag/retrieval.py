@@ -8,14 +8,12 @@ from typing import Literal
 from rag.embedding import Embedder
 from rag.index import CorpusStats
 from rag.index.follower import IndexFollower
-from rag.index.legacy import CorpusIndex  # re-exported for the old answerer until rag/answerer/ replaces it
 from rag.index.lexical import LexicalIndex
 from rag.models import Chunk, Passage
 from rag.store import ChromaStore
 from rag.text import content_terms
 
 logger = logging.getLogger(__name__)
-__all__ = ["CorpusIndex", "HybridRetriever", "RetrieverMode", "collapse_near_duplicates", "reciprocal_rank_fusion"]
 RetrieverMode = Literal["dense", "bm25", "hybrid"]
 RRF_K = 60
 CANDIDATES = 20

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 
-from rag.errors import StoreUnavailableError
+from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk, DocumentRecord
 
 logger = logging.getLogger(__name__)
@@ -23,19 +25,51 @@ logger = logging.getLogger(__name__)
 _BATCH = 32
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+UNAVAILABLE = "the article store is not answering; retry in a few seconds"
 
 
-def connect(data_dir: Path, chroma_url: str | None) -> Any:
+def guarded(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Any failure of the store (refused, timed out, broken) becomes StoreUnavailableError."""
+
+    @functools.wraps(method)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(*args, **kwargs)
+        except RagError:
+            raise
+        except Exception as exc:
+            logger.warning("store call %s failed: %s: %s", method.__name__, type(exc).__name__, exc)
+            raise StoreUnavailableError(UNAVAILABLE) from None
+
+    return call
+
+
+def connect(data_dir: Path, chroma_url: str | None, timeout_s: float | None = None) -> Any:
     if chroma_url:
         url = urlparse(chroma_url)
         if not url.hostname:
             raise StoreUnavailableError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://host:8000")
         try:
-            return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https")
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https")
         except Exception as exc:
             raise StoreUnavailableError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from None
+        if timeout_s:
+            _set_http_timeout(client, timeout_s)
+        return client
     data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(data_dir))
+
+
+def _set_http_timeout(client: Any, timeout_s: float) -> None:
+    # chromadb 1.5 builds its httpx session with timeout=None and offers no setting for it, so a paused
+    # server would hold a worker thread forever; the session is reached through the client's server API.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout_s)
+    else:
+        logger.warning("cannot set a timeout on this chromadb client; store calls may hang")
 
 
 class ChromaStore:
@@ -43,12 +77,17 @@ class ChromaStore:
 
     def __init__(self, client: Any, prefix: str = "articles") -> None:
         self._client = client
+        self._readers = 0
+        self._readers_lock = threading.Lock()
+        self._open(prefix)
+
+    @guarded
+    def _open(self, prefix: str) -> None:
+        client = self._client
         self._chunks = client.get_or_create_collection(
             f"{prefix}-chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
         self._documents = client.get_or_create_collection(f"{prefix}-documents", embedding_function=None)
-        self._readers = 0
-        self._readers_lock = threading.Lock()
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -72,15 +111,14 @@ class ChromaStore:
         except Exception:
             return False
 
+    @guarded
     def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentRecord]:
         """Document records without their text; one page of them when `limit` is given."""
         result = self._documents.get(include=["metadatas"], limit=limit, offset=offset or None)
         records = [_record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)]
         return sorted(records, key=lambda r: r.doc_id)
 
-    def count_documents(self) -> int:
-        return int(self._documents.count())
-
+    @guarded
     def document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         result = self._documents.get(ids=[doc_id], include=include)
@@ -89,6 +127,7 @@ class ChromaStore:
         text = result["documents"][0] if with_text else ""
         return _record(doc_id, result["metadatas"][0], text)
 
+    @guarded
     def records(self, doc_ids: Sequence[str]) -> dict[str, DocumentRecord]:
         """The records of these documents that exist, without their text."""
         if not doc_ids:
@@ -99,6 +138,7 @@ class ChromaStore:
     def put_document(self, record: DocumentRecord) -> None:
         self.put_documents([record])
 
+    @guarded
     def put_documents(self, records: Sequence[DocumentRecord]) -> None:
         """The commit of each record's write: its chunks are stored before this."""
         if records:
@@ -109,6 +149,7 @@ class ChromaStore:
                 metadatas=[_clean_meta(_record_meta(r)) for r in records],
             )
 
+    @guarded
     def delete_document(self, doc_id: str, keep_writes: Sequence[str] = ()) -> None:
         """Delete the record, then its chunks except those of writes still in progress."""
         self._documents.delete(ids=[doc_id])
@@ -117,6 +158,7 @@ class ChromaStore:
         else:
             self._chunks.delete(where={"doc_id": doc_id})
 
+    @guarded
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
@@ -130,12 +172,14 @@ class ChromaStore:
             if self._readers:
                 time.sleep(time.perf_counter() - began)
 
+    @guarded
     def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
         """(chunk id, content hash) pairs, for one document or all."""
         where = {"doc_id": doc_id} if doc_id else None
         result = self._chunks.get(where=where, include=["metadatas"])
         return [(cid, str(meta["content_hash"])) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)]
 
+    @guarded
     def chunk_versions(self, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(doc id, chunk id, version) of these documents' chunks: the version is the write that stored it."""
         if not doc_ids:
@@ -146,6 +190,7 @@ class ChromaStore:
             for cid, meta in zip(result["ids"], result["metadatas"], strict=True)
         ]
 
+    @guarded
     def committed_chunks(self, record: DocumentRecord) -> list[Chunk]:
         """The chunks the record points at, in text order."""
         key = {"write_id": record.write_id} if record.write_id else {"content_hash": record.content_hash}
@@ -156,6 +201,7 @@ class ChromaStore:
         ]
         return sorted(chunks, key=lambda c: c.start)
 
+    @guarded
     def chunk_page(self, offset: int, limit: int) -> list[Chunk]:
         """One page of all stored chunks (start-up rebuilds of a local index, never per request)."""
         result = self._chunks.get(include=["metadatas", "documents"], limit=limit, offset=offset or None)
@@ -164,10 +210,12 @@ class ChromaStore:
             for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
         ]
 
+    @guarded
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _BATCH):
             self._chunks.delete(ids=ids[start : start + _BATCH])
 
+    @guarded
     def all_chunks(self) -> list[Chunk]:
         result = self._chunks.get(include=["metadatas", "documents"])
         return [
@@ -175,9 +223,15 @@ class ChromaStore:
             for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
         ]
 
+    @guarded
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
+    @guarded
+    def count_documents(self) -> int:
+        return int(self._documents.count())
+
+    @guarded
     def query(self, embedding: np.ndarray, n_results: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks with their cosine similarity."""
         total = self.count_chunks()

@@ -102,3 +102,34 @@ def rag_server(tmp: Path, port: int | None = None, **env: str) -> Iterator[str]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with rag_server(tmp_path_factory.mktemp("server")) as base:
         yield base
+
+
+def start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """A real `chroma run` server on loopback; restart it with the same path and port to keep its data."""
+    executable = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [executable, "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=out, stderr=out,
+        )  # fmt: skip
+    wait_until(f"http://127.0.0.1:{port}/api/v2/heartbeat", process, timeout=60)
+    return process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    process = start_chroma(tmp_path / "chroma", port, tmp_path / "chroma.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)

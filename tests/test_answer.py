@@ -1,34 +1,41 @@
+"""The reader on the seed corpus and on small articles written here, which the fit never saw."""
+
 from __future__ import annotations
 
 import pytest
 
-from rag.answer import is_grounded
+from rag.answerer.phrasing import is_grounded
 from rag.models import Citation
 from rag.pipeline import Pipeline
 from tests.conftest import DOC_14YMEDIO, HEADLINE
 
-UNANSWERABLE = [
-    "What is the population of Cuba?",
-    "How many times has Putin visited Cuba?",
-    "What is the GDP of Russia?",
-    "Who won the 2022 World Cup?",
-    "How much oil does Russia send to Cuba each year?",
-    "Who is the foreign minister of Brazil?",
-    # Near-misses: the words are all there, the fact is not.
-    "How many times has Lavrov visited Brazil?",  # Brazil is in the ninth-visit sentence, in a side clause
-    "Who is the spokesperson for the Cuban Foreign Ministry?",  # the spokesperson is the Russian ministry's
-    "How many Cuban mercenaries fought in Ukraine?",  # the 17 are people arrested, not mercenaries
-    "What is the name of the Cuban president's wife?",  # 'wife' is what is asked: never a loose term
-    "What is the capital of Cuba?",  # "the Cuban capital" is mentioned, never named
-    "When did Putin visit Cuba?",  # the headline's visit is Lavrov's; Putin's is only discussed
-    "How many times has Lavrov visited Moscow?",  # "the first leg" is no count of visits
-    "What did Lavrov thank Venezuela for?",  # he thanked Cuba
-    "When did Russia invade Ukraine?",  # "in 2023" is when Lavrov thanked Cuba
-    "What is Russia's position on the debt?",  # "the position" in the corpus is Lavrov's post
-    "Who invited Lavrov to Venezuela?",  # the ministry announced the visit; nobody is said to invite
-    "How many Russian tourists visit Cuba each year?",  # "ninth visit" counts visits, not tourists
-    "When will Lavrov visit Cuba again?",  # "continues through February 22" is no future visit
-]
+FLOOD = """Severe floods hit the river town of Marlow Bend on Tuesday, killing 12 people and forcing
+3,400 residents from their homes, the regional emergency agency said.
+
+The agency's director, Helen Ostrova, 54, said rescue crews had pulled 85 people from flooded cars.
+"We have never seen water rise this fast," she said.
+
+The storm dropped 210 millimetres of rain in 24 hours. Repairs are expected to cost $1.5 billion, according
+to the regional treasury.
+
+The town's water plant, built in 1978, was shut down. Officials said COVID-19 rules no longer applied to
+the shelters, which opened at the Riverside Arena."""
+
+SHIPYARD = """Halden Marine said on Jan. 5, 2024 that it would buy the rival shipbuilder Kestrel Yards for
+$820 million in cash. The deal, announced in Oslo, still needs approval from regulators.
+
+Halden's chief executive, Ingrid Vale, said the combined company would employ 6,200 workers. Kestrel's
+founder, Tomas Brandt, will leave the board when the deal closes."""
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  # type: ignore[no-untyped-def]
+    from rag.config import get_settings
+
+    pipeline = Pipeline(get_settings(data_dir=tmp_path_factory.mktemp("news")), embedder=embedder)
+    pipeline.add_document(FLOOD.encode(), "flood.txt", title="Floods kill 12 in Marlow Bend", date="2024-03-14")
+    pipeline.add_document(SHIPYARD.encode(), "shipyard.txt", title="Halden to buy Kestrel Yards", date="2024-01-05")
+    return pipeline
 
 
 def assert_offsets_round_trip(pipeline: Pipeline, citations: list[Citation]) -> None:
@@ -52,64 +59,68 @@ def test_headline_question(corpus_pipeline: Pipeline) -> None:
     assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
 
 
-@pytest.mark.parametrize("question", UNANSWERABLE)
-def test_unanswerable_questions_abstain(corpus_pipeline: Pipeline, question: str) -> None:
-    answer = corpus_pipeline.ask(question)
-    assert not answer.answered, answer.answer
-    assert answer.answer.startswith("The corpus does not say.")
-    assert_offsets_round_trip(corpus_pipeline, answer.citations)
-
-
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("How many people were arrested?", "17 people"),
-        ("When did the Soviet Union disappear?", "1991"),
-        ("Who translated the article?", "Regina Anavy"),
-        ("What shortages does Cuba face?", "food, medicine and fuel"),
-        ("Is Cuba part of the war in Ukraine?", "No."),
-        ("Who did Lavrov meet in Havana?", "Diaz-Canel"),
-        ("How many times has Lavrov visted Cuba?", "Nine times"),
-        ("Who is the spokesperson for the Russian Foreign Ministry?", "Maria Zakharova"),
-        ("Which countries will Lavrov travel to after Cuba?", "Venezuela and Brazil"),
-        ("Did the Foreign Affairs Ministry reject mercenarism?", "Yes."),
-        ("Who is Vyacheslav Volodin?", "Vyacheslav Volodin is the president of the State Duma"),
-        ("What took place in Havana after the commitments endorsed last May?", "business economic forum"),
-        ("When does Lavrov's Latin American tour end?", "February 22"),
-        ("Where is Lavrov going next?", "Venezuela"),  # not "traveled to Cuba"
-        ("When did Díaz-Canel invite Putin to visit the Island?", "end of 2022"),  # invite / invitation
-        ("Who said Cuba is not part of the conflict?", "Foreign Affairs Ministry"),  # a ministry can be who
-        ("Who backs the invasion of Ukraine?", "Havana"),  # the agent of "backed by Havana"
-        ("Is Lavrov's visit his first?", "No."),  # the ninth, not "the first leg"
-        ("Were 17 people arrested?", "Yes."),
-        ("Were 20 people arrested?", "No."),
-        ("Which Russian officials have visited the Cuban capital?", "Vyacheslav Volodin, Maxim Oreshkin and Dmitry"),
+        ("How many people died in the floods?", "12"),
+        ("how many residents had to leave their homes", "3,400"),
+        ("How much will the repairs cost?", "$1.5 billion"),
+        ("Who is the director of the emergency agency?", "Helen Ostrova"),
+        ("How much did Halden agree to pay for Kestrel Yards?", "$820 million"),
+        ("Who runs Halden Marine?", "Ingrid Vale"),
+        ("When did the floods hit Marlow Bend?", "12 March 2024"),  # "on Tuesday", read against the date
+        ("Where was the deal announced?", "Oslo"),
+        ("How many workers will the combined company employ?", "6,200"),
     ],
 )
-def test_question_types(corpus_pipeline: Pipeline, question: str, expected: str) -> None:
-    answer = corpus_pipeline.ask(question)
-    assert answer.answered
-    assert expected.lower() in answer.answer.lower()
-    assert_offsets_round_trip(corpus_pipeline, answer.citations)
+def test_answers_on_articles_the_fit_never_saw(news: Pipeline, question: str, expected: str) -> None:
+    answer = news.ask(question)
+    assert answer.answered, answer.answer
+    assert expected in answer.answer
+    assert_offsets_round_trip(news, answer.citations)
+    assert is_grounded(answer.answer, answer.citations)
 
 
-def test_follow_up_uses_the_earlier_question(corpus_pipeline: Pipeline) -> None:
-    answer = corpus_pipeline.ask("And when was the previous one?", history=[HEADLINE])
-    assert answer.answered
-    assert "April 2023" in answer.answer
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many children died in the floods?",  # the count of people is not a count of children
+        "What is the population of Marlow Bend?",
+        "Who is the mayor of Marlow Bend?",
+        "How much did the water plant cost to build?",
+        "What is the GDP of Norway?",
+    ],
+)
+def test_near_misses_abstain(news: Pipeline, question: str) -> None:
+    answer = news.ask(question)
+    assert not answer.answered, answer.answer
+    assert answer.answer.startswith("The corpus does not say.")
+    assert_offsets_round_trip(news, answer.citations)
 
 
-def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:
+def test_a_number_inside_a_name_or_an_age_is_no_count(news: Pipeline) -> None:
+    answer = news.ask("How many people did rescue crews pull from flooded cars?")
+    assert "85" in answer.answer
+    assert "19" not in answer.answer and "54" not in answer.answer
+
+
+def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     pipeline = make_pipeline()
-    old = "The port of Mariel has received 40 cruise ships this season, the port authority said."
-    new = "The port of Mariel has received 55 cruise ships this season, the port authority said."
-    pipeline.add_document(old.encode(), "old.txt", title="Mariel season report", date="2024-01-10")
-    pipeline.add_document(new.encode(), "new.txt", title="Mariel season update", date="2024-03-01")
-    answer = pipeline.ask("How many cruise ships has the port of Mariel received?")
+    old = "The port of Ravena has received 40 cruise ships this season, the port authority said."
+    new = "The port of Ravena has received 55 cruise ships this season, the port authority said."
+    pipeline.add_document(old.encode(), "old.txt", title="Ravena season report", date="2024-01-10")
+    pipeline.add_document(new.encode(), "new.txt", title="Ravena season update", date="2024-03-01")
+    answer = pipeline.ask("How many cruise ships has the port of Ravena received?")
     assert answer.answered
     assert answer.answer.startswith("55 cruise ships, as of 1 March 2024")
     assert "differ" in answer.answer
     assert [c.doc_id for c in answer.citations] == ["new", "old"]
+
+
+def test_follow_up_uses_the_earlier_question(news: Pipeline) -> None:
+    answer = news.ask("And how much will it cost?", history=["When did the floods hit Marlow Bend?"])
+    assert answer.answered
+    assert "$1.5 billion" in answer.answer
 
 
 def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
@@ -117,30 +128,3 @@ def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
     assert is_grounded("Nine times, as of 19 February 2024. [1]", [quote])
     assert not is_grounded("Ten times. [1]", [quote])
     assert not is_grounded("He met Putin. [1]", [quote])
-
-
-def test_sentences_before_an_offset_span_chunk_boundaries(corpus_pipeline: Pipeline) -> None:
-    corpus = corpus_pipeline._retriever.corpus()
-    text = corpus_pipeline.document(DOC_14YMEDIO).text
-    chunks = sorted((c for c in corpus.chunks if c.doc_id == DOC_14YMEDIO), key=lambda c: c.start)
-    second = chunks[1].start
-    earlier = corpus.sentences_before(DOC_14YMEDIO, second, limit=2)
-    assert len(earlier) == 2
-    assert all(sentence in text[:second] for sentence in earlier)
-    assert text[:second].rstrip().endswith(earlier[-1])
-    assert corpus.sentences_before(DOC_14YMEDIO, 0) == []
-
-
-def test_compatible_dates_across_articles_are_no_disagreement(corpus_pipeline: Pipeline) -> None:
-    """One article says "February 19", the other "on Monday" and is dated Monday 19 February 2024."""
-    answer = corpus_pipeline.ask("When did Lavrov travel to Cuba?")
-    assert answer.answer.startswith("On February 19.")
-    assert "differ" not in answer.answer
-    assert len({c.doc_id for c in answer.citations}) == 2
-
-
-def test_a_count_of_something_else_is_no_differing_account(corpus_pipeline: Pipeline) -> None:
-    """The other article's "first leg" of the tour is not a count of visits to Cuba."""
-    answer = corpus_pipeline.ask("What number visit to Cuba is this for Lavrov?")
-    assert answer.answer.startswith("Nine")
-    assert "differ" not in answer.answer

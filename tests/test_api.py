@@ -67,10 +67,74 @@ def test_json_upload(server: str) -> None:
     }
     created = httpx.post(f"{server}/documents", json=body, timeout=60)
     assert created.status_code == 201
-    assert created.json()["doc_id"] == "ferry-service-resumes"
-    doc = httpx.get(f"{server}/documents/ferry-service-resumes").json()
+    doc_id = created.json()["doc_id"]
+    assert doc_id.startswith("ferry-service-resumes-")
+    doc = httpx.get(f"{server}/documents/{doc_id}").json()
     assert doc["date"] == "2024-03-05"
-    assert httpx.delete(f"{server}/documents/ferry-service-resumes").status_code == 204
+    assert httpx.delete(f"{server}/documents/{doc_id}").status_code == 204
+
+
+def test_titles_differing_in_case_are_two_documents(server: str) -> None:
+    first = httpx.post(f"{server}/documents", json={"title": "Breaking news!", "text": "Six boats ran."}, timeout=60)
+    second = httpx.post(f"{server}/documents", json={"title": "Breaking News", "text": "Eight buses ran."}, timeout=60)
+    symbols = httpx.post(f"{server}/documents", json={"title": "!!!", "text": "Nine trains ran."}, timeout=60)
+    assert [r.json()["status"] for r in (first, second, symbols)] == ["added"] * 3
+    ids = {r.json()["doc_id"] for r in (first, second, symbols)}
+    assert len(ids) == 3
+    texts = {httpx.get(f"{server}/documents/{i}").json()["text"] for i in ids}
+    assert texts == {"Six boats ran.", "Eight buses ran.", "Nine trains ran."}
+    for doc_id in ids:
+        assert httpx.delete(f"{server}/documents/{doc_id}").status_code == 204
+
+
+def test_existing_id_is_replaced_only_when_asked(server: str) -> None:
+    before = httpx.get(f"{server}/documents/{DOC_14YMEDIO}").json()
+    files = {"file": (f"{DOC_14YMEDIO}.txt", b"A different article about the port.", "text/plain")}
+    refused = httpx.post(f"{server}/documents", files=files, timeout=60)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "conflict"
+    assert "replace=true" in refused.json()["error"]["message"]
+    assert httpx.get(f"{server}/documents/{DOC_14YMEDIO}").json() == before
+    body = {"title": "Port news", "text": "The port opened a new dock.", "doc_id": "port-news"}
+    assert httpx.post(f"{server}/documents", json=body, timeout=60).json()["status"] == "added"
+    changed = {**body, "text": "The port opened two new docks."}
+    assert httpx.post(f"{server}/documents", json=changed, timeout=60).status_code == 409
+    replaced = httpx.post(f"{server}/documents", params={"replace": "true"}, json=changed, timeout=60)
+    assert replaced.status_code == 201
+    assert replaced.json()["status"] == "replaced"
+    assert httpx.get(f"{server}/documents/port-news").json()["text"] == changed["text"]
+    assert httpx.delete(f"{server}/documents/port-news").status_code == 204
+
+
+def test_chunked_body_over_the_limit_is_413(server: str) -> None:
+    def five_megabytes():
+        for _ in range(80):
+            yield b"a" * 65_536
+
+    for path, headers in (
+        ("/documents", {"content-type": "application/json"}),
+        ("/ask", {"content-type": "application/json"}),
+    ):
+        response = httpx.post(f"{server}{path}", content=five_megabytes(), headers=headers, timeout=60)
+        assert response.status_code == 413, response.text
+        assert response.json()["error"]["code"] == "too_large"
+    files = {"file": ("big.txt", b"word " * 400_000, "text/plain")}
+    request = httpx.Request("POST", f"{server}/documents", files=files)
+    streamed = httpx.Request("POST", f"{server}/documents", headers={"content-type": request.headers["content-type"]},
+                             content=iter([request.read()]))  # fmt: skip
+    assert "content-length" not in streamed.headers
+    with httpx.Client(timeout=60) as client:
+        assert client.send(streamed).status_code == 413
+
+
+def test_405_says_what_is_allowed(server: str) -> None:
+    response = httpx.patch(f"{server}/ask")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+JSON = {"content-type": "application/json"}
 
 
 def test_stream_sends_text_then_citations_once(server: str) -> None:
@@ -139,6 +203,24 @@ def test_openai_follow_up(server: str) -> None:
         ("/documents", {"json": {"title": "", "text": "x"}}, 422),
         ("/documents", {"content": b"{", "headers": {"content-type": "application/json"}}, 400),
         ("/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": " "}]}}, 400),
+        ("/ask", {"content": b'{"question": "\\ud800 and Cuba?"}', "headers": JSON}, 400),
+        ("/ask/stream", {"content": b'{"question": "\\ud800 and Cuba?"}', "headers": JSON}, 400),
+        (
+            "/v1/chat/completions",
+            {"content": b'{"messages": [{"role": "user", "content": "\\udfff"}]}', "headers": JSON},
+            400,
+        ),
+        (
+            "/v1/chat/completions",
+            {
+                "content": b'{"messages": [{"role": "user", "content": [{"type": "text", "text": "\\ud800"}]}]}',
+                "headers": JSON,
+            },
+            400,
+        ),
+        ("/documents", {"content": b'{"title": "\\ud800", "text": "Some text."}', "headers": JSON}, 400),
+        ("/documents", {"content": b'{"title": "Ok", "text": "Some \\udc80 text."}', "headers": JSON}, 400),
+        ("/ask", {"json": {"question": "Who?", "top_k": False}}, 422),
     ],
 )
 def test_bad_input_gets_4xx_and_writes_nothing(server: str, path: str, kwargs: dict, status: int) -> None:
@@ -177,6 +259,8 @@ def test_api_key_guards_writes_only(tmp_path: Path) -> None:
         assert httpx.post(f"{base}/documents", files=files, timeout=60).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
         assert httpx.post(f"{base}/documents", files=files, headers=wrong, timeout=60).status_code == 401
+        accented = [(b"authorization", "Bearer s3cr\u00e9t".encode("latin-1"))]
+        assert httpx.post(f"{base}/documents", files=files, headers=accented, timeout=60).status_code == 401
         assert httpx.delete(f"{base}/documents/{DOC_14YMEDIO}").status_code == 401
         assert httpx.get(f"{base}/documents").status_code == 200
         assert httpx.post(f"{base}/ask", json={"question": HEADLINE}, timeout=30).status_code == 200

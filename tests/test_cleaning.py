@@ -47,3 +47,15 @@ def test_ordinary_paragraphs_are_not_boilerplate() -> None:
     assert not is_boilerplate("Russia is one of Cuba’s top ten trading partners.")
     assert is_boilerplate('{"title": "x"}')
     assert is_boilerplate("Support our journalism by becoming a member today.")
+
+
+def test_near_duplicates_found_among_thousands_of_distinct_lines() -> None:
+    words = "harbour office counted boats trucks pier crane cargo".split()
+    lines = [" ".join(f"{word}{i}" for word in words) + f" on day {i}." for i in range(6000)]
+    full = "The ministry said the long talks covered trade, energy, tourism and the debt with Russia."
+    pull = "The ministry said the long talks covered trade, energy, tourism and the debt with Russia"
+    kept = drop_near_duplicates([*lines[:3000], pull, *lines[3000:], full, lines[10]])
+    assert kept.count(full) == 1
+    assert pull not in kept
+    assert kept.count(lines[10]) == 1  # an exact repeat goes, the first copy stays
+    assert len(kept) == 6001

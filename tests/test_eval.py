@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eval.dataset import DEFAULT_SET, EvalItem, check_gold_evidence, load_eval_set, load_thresholds
+from eval.dataset import DEFAULT_SET, DEFAULT_THRESHOLDS, EvalItem, check_gold_evidence, load_eval_set
 from eval.runner import gate
-from eval.scoring import Outcome, matches, normalise, score
+from eval.scoring import Outcome, list_matches, matches, normalise, score
+from eval.splits import ARTICLES_DIR, SPLITS, load_split
+from eval.thresholds import load_thresholds
 from rag.documents import doc_id_for_path, iter_article_files, load_file
 from rag.errors import InvalidInputError
 from rag.models import Answer, Citation
@@ -125,29 +127,62 @@ def test_scores_count_what_they_claim() -> None:
         _outcome(none, "The corpus does not say.", False, []),  # abstained rightly
         _outcome({**none, "id": "none-2"}, "Nine times. [1]", True, [good]),  # answered the unanswerable
     ]
-    scores = score("hybrid", outcomes)
+    scores = score("custom", "hybrid", outcomes)
     assert scores.answer_accuracy == round(1 / 3, 4)
     assert scores.abstention_precision == 0.5
     assert scores.abstention_recall == 0.5
     assert scores.citation_validity == 0.75
     assert scores.gold_citation_rate == 1.0
     assert [f["id"] for f in scores.failures] == ["wrong", "shy", "none-2"]
-    assert gate(scores, {"answer_accuracy": 0.9, "citation_validity": 0.5}) == ["answer_accuracy 0.333 < 0.900"]
+    assert gate(scores, {"answer_accuracy": 0.9, "citation_validity": 0.5}) == ["custom: answer_accuracy 0.333 < 0.900"]
 
 
 def test_thresholds_file_is_checked(tmp_path: Path) -> None:
-    assert load_thresholds()["citation_validity"] == 1.0
+    shipped = load_thresholds(DEFAULT_THRESHOLDS, list(SPLITS))
+    assert all(shipped[split]["citation_validity"] == 1.0 for split in SPLITS)
     for content, message in [
         ("thresholds:\n  answer_acuracy: 0.9\n", "unknown score 'answer_acuracy'"),
         ("thresholds:\n  mrr: 1.5\n", "between 0 and 1"),
+        ("thresholds:\n  dev:\n    mrr: 1.5\n", "dev.mrr must be a number between 0 and 1"),
         ("mrr: 0.5\n", "expected a 'thresholds:' mapping"),
     ]:
         path = tmp_path / "t.yaml"
         path.write_text(content)
         with pytest.raises(InvalidInputError, match=message):
-            load_thresholds(path)
+            load_thresholds(path, ["dev"])
     with pytest.raises(InvalidInputError, match="cannot read the thresholds"):
-        load_thresholds(tmp_path / "missing.yaml")
+        load_thresholds(tmp_path / "missing.yaml", ["dev"])
+
+
+def test_the_dev_and_test_splits_cover_what_the_issue_asks() -> None:
+    """New articles and questions, split by article: a third of the articles (all their questions) are test."""
+    articles = {split: sorted((ARTICLES_DIR / split).glob("*.md")) for split in ("dev", "test")}
+    assert len(articles["dev"]) + len(articles["test"]) >= 15
+    assert len(articles["test"]) * 3 >= len(articles["dev"]) + len(articles["test"]) - 1
+    documents = {}
+    for split, paths in articles.items():
+        for path in paths:
+            article = load_file(path, doc_id_for_path(path, ARTICLES_DIR))
+            assert article.doc_id.startswith(f"{split}-")
+            assert 250 <= len(article.text.split()) <= 1000, path.name
+            documents[article.doc_id] = article.text
+    items = {split: load_split(split) for split in ("dev", "test")}
+    every = items["dev"] + items["test"]
+    assert len(every) >= 200
+    assert sum(not i.answerable for i in every) >= 0.25 * len(every)
+    assert sum(bool({"lower-case", "typo"} & set(i.tags)) for i in every) >= 0.1 * len(every)
+    for kind in ("count", "amount", "date", "person", "place", "organisation", "list", "yesno", "description"):
+        assert any(i.type == kind for i in every), kind
+    for split, questions in items.items():  # a question's evidence is in an article of its own split
+        assert all(g.doc_id.startswith(f"{split}-") for i in questions for g in i.evidence)
+    assert check_gold_evidence(every, documents) == []
+
+
+def test_a_list_needs_every_item_or_a_whole_accepted_list() -> None:
+    assert list_matches("Burundi, Kenya, Rwanda and Uganda. [1]", ["Burundi", "Kenya", "Rwanda", "Uganda"])
+    assert not list_matches("Burundi and Kenya. [1]", ["Burundi", "Kenya", "Rwanda", "Uganda"])
+    assert list_matches("Sotomayor, Kagan and Jackson. [1]", ["Sotomayor, Kagan and Jackson", "Kagan"])
+    assert not list_matches("Sotomayor. [1]", ["Sotomayor, Kagan and Jackson"])
 
 
 def rag_eval(tmp_path: Path, corpus: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -169,6 +204,7 @@ def test_rag_eval_reports_and_gates(tmp_path: Path, corpus_copy: Path) -> None:
     ran = rag_eval(tmp_path, corpus_copy, "--set", str(passing), "--retriever", "hybrid", "--json", str(report))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "eval gate passed (hybrid, 2 questions)" in ran.stdout
+    assert "Accuracy per answer type" in ran.stdout
     body = json.loads(report.read_text())
     assert body["passed"] is True
     [hybrid] = body["results"]
@@ -183,9 +219,9 @@ def test_rag_eval_reports_and_gates(tmp_path: Path, corpus_copy: Path) -> None:
         tmp_path, corpus_copy, "--set", str(wrong), "--retriever", "hybrid", "--thresholds", str(thresholds)
     )
     assert failed.returncode == 1
-    assert "failed count-visits" in failed.stdout
+    assert "failed custom count-visits" in failed.stdout
     assert "expected: ten" in failed.stdout
-    assert "eval gate failed (hybrid): answer_accuracy 0.000 < 0.500" in failed.stdout
+    assert "eval gate failed (hybrid): custom: answer_accuracy 0.000 < 0.500" in failed.stdout
 
     bad_gold = {**GOOD_ENTRY, "evidence": [{"doc_id": DOC_14YMEDIO, "sentence": "Not in the article."}]}
     rejected = rag_eval(tmp_path, corpus_copy, "--set", str(write_set(tmp_path, [bad_gold], "bad.yaml")))
@@ -199,3 +235,6 @@ def test_rag_eval_rejects_an_unknown_retriever(tmp_path: Path, corpus_copy: Path
     assert ran.returncode == 2
     assert "--retriever must be one of dense, bm25, hybrid" in ran.stderr
     assert "Traceback" not in ran.stderr
+    ran = rag_eval(tmp_path, corpus_copy, "--split", "holdout")
+    assert ran.returncode == 2
+    assert "--split must be one of seed, dev, test or all" in ran.stderr

@@ -59,7 +59,6 @@ class LexicalIndex:
         self._write_lock = threading.Lock()
         self._writer = self._connect()
         self._writer.executescript(_SCHEMA)
-        self.generation = 0  # counts this process's changes to the index
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -83,7 +82,6 @@ class LexicalIndex:
                 self._writer.execute("ROLLBACK")
                 raise
             self._writer.execute("COMMIT")
-            self.generation += 1
 
     # --- metadata kept beside the index: analyser version, the change cursor ---
 
@@ -149,7 +147,7 @@ class LexicalIndex:
         return [(_chunk(row), -float(row[-1])) for row in rows]
 
     def snapshot(self) -> tuple[list[Chunk], dict[str, int]]:
-        """Every chunk and every term's frequency: only for the extractive answerer being replaced."""
+        """Every chunk and every term's frequency (tests and tools: it reads the whole index)."""
         chunks = [_chunk(row) for row in self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks")]
         return chunks, {str(t): int(df) for t, df in self._reader().execute("SELECT term, df FROM terms")}
 

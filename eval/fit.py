@@ -1,0 +1,171 @@
+"""Refit the reader's weights and abstention thresholds on the dev split: `python -m eval.fit`.
+
+Sentences are labelled by whether they are gold evidence, candidates by whether they match an accepted
+answer; unanswerable questions give only negatives. Each threshold is the one that answers the most dev
+questions right while keeping abstention precision at or above the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from eval.dataset import EvalItem
+from eval.scoring import matches
+from eval.splits import eval_corpus, load_split
+from rag.answerer.candidates import Candidate
+from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_features
+from rag.answerer.reader import Reading
+from rag.answerer.scoring import WEIGHTS_PATH, LinearModel, Scorer
+from rag.config import get_settings
+from rag.pipeline import Pipeline
+
+SENTENCE_KINDS = ("yesno", "description", "role")
+ABSTENTION_PRECISION = 0.9
+
+
+@dataclass
+class Example:
+    item: EvalItem
+    reading: Reading
+
+
+def collect(pipeline: Pipeline, items: list[EvalItem]) -> list[Example]:
+    return [Example(item, pipeline.read(item.question)) for item in items]
+
+
+def fit_rounds(pipeline: Pipeline, items: list[EvalItem], rounds: int) -> Scorer:
+    """Which sentences' candidates are read depends on the sentence model: refit on what the last fit reads."""
+    scorer = pipeline.scorer
+    for _ in range(rounds):
+        scorer = fit(collect(pipeline, items))
+        pipeline.scorer = scorer
+    return scorer
+
+
+def is_gold(item: EvalItem, doc_id: str, quote: str) -> bool:
+    return any(g.doc_id == doc_id and (g.sentence in quote or quote in g.sentence) for g in item.evidence)
+
+
+def fit_logistic(rows: list[dict[str, float]], labels: list[int], names: tuple[str, ...]) -> LinearModel:
+    x = np.array([[row[n] for n in names] for row in rows], dtype=float)
+    if len(set(labels)) < 2:
+        raise SystemExit("the dev split gives only one class of examples; add questions before fitting")
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit(x, np.array(labels))
+    return LinearModel(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+
+
+def fit_ranker(groups: list[tuple[list[dict[str, float]], list[int]]]) -> LinearModel:
+    """Pairwise: each right candidate against each wrong one of its question (a linear RankNet)."""
+    diffs, labels = [], []
+    for rows, marks in groups:
+        good = [r for r, m in zip(rows, marks, strict=True) if m]
+        bad = [r for r, m in zip(rows, marks, strict=True) if not m][:40]
+        for g in good[:3]:
+            for b in bad:
+                d = [g[n] - b[n] for n in CANDIDATE_FEATURES]
+                diffs += [d, [-v for v in d]]
+                labels += [1, 0]
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000).fit(np.array(diffs), np.array(labels))
+    return LinearModel(CANDIDATE_FEATURES, tuple(float(c) for c in model.coef_[0]))
+
+
+def choose_threshold(scored: list[tuple[float, bool, bool]], abstaining: list[bool] | None = None) -> float:
+    """scored: (probability, answerable, right if answered); abstaining: answerable flags of questions that
+    abstain whatever the threshold. The threshold with the most right decisions (right answers and right
+    abstentions) among those whose abstentions stay at least ABSTENTION_PRECISION precise."""
+    fixed = abstaining or []
+    best, best_total = 0.0, -1
+    for threshold in sorted({round(p, 4) for p, _, _ in scored} | {0.0}):
+        abstained = [answerable for p, answerable, _ in scored if p < threshold] + fixed
+        precision = (sum(not a for a in abstained) / len(abstained)) if abstained else 1.0
+        right = sum(1 for p, answerable, ok in scored if p >= threshold and answerable and ok)
+        total = right + sum(not a for a in abstained)
+        if precision >= ABSTENTION_PRECISION and total > best_total:
+            best, best_total = threshold, total
+    return best
+
+
+def fit(examples: list[Example]) -> Scorer:
+    sentence_rows, sentence_labels, groups = [], [], []
+    for ex in examples:
+        for e in ex.reading.evidence:
+            sentence_rows.append(e.features)
+            gold = is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text)
+            sentence_labels.append(int(ex.item.answerable and gold))
+        marks = [int(ex.item.answerable and matches(c.text, ex.item.answers)) for c in ex.reading.candidates]
+        if any(marks):
+            groups.append(([c.features for c in ex.reading.candidates], marks))
+    sentence = fit_logistic(sentence_rows, sentence_labels, SENTENCE_FEATURES)
+    ranker = fit_ranker(groups)
+    confidence = fit_confidence(examples, Scorer(sentence, ranker, sentence))
+    return Scorer(
+        replace(sentence, threshold=choose_threshold(sentence_decisions(examples, sentence))),
+        ranker,
+        confidence,
+    )
+
+
+def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
+    """Logistic over the ranked candidate: right (answerable, matching) or not."""
+    rows, labels, answerable, without = [], [], [], []
+    for ex in examples:
+        if ex.reading.missing or ex.reading.question.kind in SENTENCE_KINDS:
+            continue
+        if not ex.reading.candidates:
+            without.append(ex.item.answerable)  # abstains whatever the threshold
+            continue
+        top, values = _ranked_top(ex.reading.candidates, scorer)
+        rows.append(values)
+        labels.append(int(ex.item.answerable and matches(top.text, ex.item.answers)))
+        answerable.append(ex.item.answerable)
+    model = fit_logistic(rows, labels, CONFIDENCE_FEATURES)
+    scored = [(model.probability(r), a, bool(m)) for r, a, m in zip(rows, answerable, labels, strict=True)]
+    fixed = without + [ex.item.answerable for ex in examples if ex.reading.missing]
+    return replace(model, threshold=choose_threshold(scored, fixed))
+
+
+def _ranked_top(candidates: list[Candidate], scorer: Scorer) -> tuple[Candidate, dict[str, float]]:
+    scores = [scorer.ranker.score(c.features) for c in candidates]
+    best = max(range(len(candidates)), key=lambda i: scores[i])
+    others = [s for j, s in enumerate(scores) if candidates[j].value != candidates[best].value]
+    return candidates[best], confidence_features(
+        candidates[best].features, scores[best], max(others) if others else None
+    )
+
+
+def sentence_decisions(examples: list[Example], sentence: LinearModel) -> list[tuple[float, bool, bool]]:
+    decided = []
+    for ex in examples:
+        if ex.reading.missing or ex.reading.question.kind not in SENTENCE_KINDS:
+            continue
+        scored = [(sentence.probability(e.features), e) for e in ex.reading.evidence]
+        p, top = max(scored, key=lambda s: s[0], default=(0.0, None))
+        ok = top is not None and is_gold(ex.item, top.passage.chunk.doc_id, top.sentence.text)
+        decided.append((p, ex.item.answerable, ok))
+    return decided
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        pipeline = Pipeline(get_settings(data_dir=Path(data_dir)))
+        pipeline.ingest(eval_corpus(pipeline.settings.corpus_dir))
+        scorer = fit_rounds(pipeline, load_split("dev"), args.rounds)
+    scorer.save(args.out)
+    for name, model in (("sentence", scorer.sentence), ("ranker", scorer.ranker), ("confidence", scorer.confidence)):
+        weights = ", ".join(f"{f}={c:+.2f}" for f, c in zip(model.features, model.coefficients, strict=True))
+        print(f"{name}: threshold {model.threshold:.3f}, intercept {model.intercept:+.2f}; {weights}")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

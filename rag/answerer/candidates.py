@@ -1,0 +1,116 @@
+"""Candidates: every entity of the expected type in the evidence sentences, minus what the question names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rag.answerer.evidence import Evidence, key_of
+from rag.answerer.question import Question
+from rag.language import number_value
+from rag.text import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+_NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
+@dataclass
+class Candidate:
+    evidence: Evidence
+    span: Span  # inside the evidence sentence's parse
+    label: str
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.span.text.removesuffix("\u2019s").removesuffix("'s").strip()
+
+    @property
+    def start(self) -> int:
+        """Document offset."""
+        return self.evidence.offset + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def value(self) -> str:
+        """What two mentions of the same answer share ('nine' and '9', 'Ada Byron' and 'Byron')."""
+        if self.label in _NUMERIC:
+            number = number_value(self.span.root.text) if len(self.span) > 1 else number_value(self.text)
+            if number is not None:
+                return f"{number:g}"
+        return fold(self.text).split()[-1] if self.text else ""
+
+
+def extract(question: Question, evidence: list[Evidence]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for item in evidence:
+        found.extend(_in_sentence(question, item))
+    return found
+
+
+def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
+    labels = set(question.labels)
+    if not labels:
+        return []
+    sentence = item.span
+    found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels]
+    if question.kind == "count":
+        found = [c for c in found if _may_count(question, c)]
+    if "NAME" in labels:
+        found.extend(Candidate(item, span, "NAME") for span in _unlabelled_names(sentence, labels))
+    if question.kind == "count":
+        covered = {t.i for ent in sentence.ents for t in ent}
+        for token in sentence:
+            # A number the entity recogniser missed, standing alone (not inside a date, a name or an amount).
+            if token.like_num and token.i not in covered and number_value(token.text) is not None:
+                found.append(Candidate(item, sentence.doc[token.i : token.i + 1], "CARDINAL"))
+    return [c for c in found if c.text and not _named_in_question(c, question)]
+
+
+def _named_in_question(candidate: Candidate, question: Question) -> bool:
+    numbers = [t for t in candidate.span if t.like_num]
+    if numbers:  # "41 days" answers "how many days": only the number can be the question's own
+        return all(fold(t.text) in question.surface for t in numbers)
+    words = [t for t in candidate.span if t.is_alpha and not t.is_stop]
+    if not words:
+        return fold(candidate.text) in question.surface
+    # "Ada Byron" is named by a question that says "Byron".
+    if words[-1].pos_ == "PROPN" and fold(words[-1].text) in question.surface:
+        return True
+    return all(fold(w.text) in question.surface for w in words)
+
+
+def _may_count(question: Question, candidate: Candidate) -> bool:
+    if candidate.label == "ORDINAL":
+        return _counts_occasions(question)  # "the first case" is no count of cases
+    if candidate.label in ("DATE", "TIME"):
+        # "41 days" counts days; "2023" counts nothing.
+        return question.focus is not None and any(key_of(t) == question.focus for t in candidate.span)
+    return True
+
+
+def _counts_occasions(question: Question) -> bool:
+    """ "How many times / how often": an ordinal ("his ninth visit") counts the occasions."""
+    return question.focus in (None, "time") or question.focus == question.event
+
+
+def _unlabelled_names(sentence: Span, labels: set[str]) -> list[Span]:
+    """Runs of proper nouns not inside any entity (a sentence's capitalised first word is no name)."""
+    taken = {t.i for ent in sentence.ents for t in ent} | {sentence.start}
+    runs, current = [], []
+    for token in sentence:
+        if token.pos_ == "PROPN" and token.i not in taken:
+            current.append(token)
+            continue
+        if current:
+            runs.append(sentence.doc[current[0].i : current[-1].i + 1])
+        current = []
+    if current:
+        runs.append(sentence.doc[current[0].i : current[-1].i + 1])
+    return runs

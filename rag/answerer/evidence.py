@@ -1,0 +1,160 @@
+"""Evidence: the retrieved passages' sentences, each parsed once, matched against the question."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rag.answerer.question import Question
+from rag.answerer.terms import idf, term_key
+from rag.embedding import Embedder
+from rag.index import CorpusStats
+from rag.language import Sentence, parse
+from rag.models import Passage
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
+
+
+class ParseCache:
+    """Each chunk (and title) is parsed at most once while it stays among the most recently used."""
+
+    def __init__(self, max_entries: int = 2048) -> None:
+        self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, key: str, text: str) -> Doc:
+        with self._lock:
+            doc = self._docs.get(key)
+            if doc is not None:
+                self._docs.move_to_end(key)
+                return doc
+        doc = parse(text)
+        with self._lock:
+            self._docs[key] = doc
+            while len(self._docs) > self._max_entries:
+                self._docs.popitem(last=False)
+        return doc
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+
+
+@dataclass
+class Evidence:
+    passage: Passage
+    rank: int
+    sentence: Sentence  # text and offsets in the document
+    span: Span  # the sentence in its chunk's parse
+    keys: set[str]
+    context_keys: set[str]
+    similarity: float = 0.0
+    overlap: float = 0.0
+    context_overlap: float = 0.0
+    names_covered: float = 1.0
+    unmatched: float = 0.0  # idf-weighted share of the question's words matched neither literally nor in meaning
+    weakest: float = 1.0  # the question word this sentence matches least well (1: every word is literally there)
+    support: float = 0.0  # the fitted probability that the sentence answers the question
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def offset(self) -> int:
+        """Document offset of the chunk's text (span character offsets are relative to it)."""
+        return self.passage.chunk.start
+
+
+def token_keys(tokens: Span | Doc) -> set[str]:
+    keys = set()
+    for token in tokens:
+        if token.pos_ in _CONTENT_POS and not token.is_punct:
+            keys.add(term_key(token.lemma_))
+            keys.add(term_key(token.lower_))
+    keys.discard("")
+    return keys
+
+
+def key_of(token: Token) -> str:
+    return term_key(token.lemma_)
+
+
+def gather(
+    question: Question, passages: list[Passage], parses: ParseCache, stats: CorpusStats, embedder: Embedder
+) -> list[Evidence]:
+    """Every distinct sentence of the passages, with how well it covers the question."""
+    seen: set[tuple[str, int]] = set()
+    found: list[Evidence] = []
+    weights = {term: idf(term, stats) for term in question.terms}
+    for rank, passage in enumerate(passages):
+        chunk = passage.chunk
+        doc = parses.get(chunk.chunk_id, chunk.text)
+        title_keys = token_keys(parses.get(f"title:{chunk.title}", chunk.title))
+        previous: set[str] = set()
+        for span in doc.sents:
+            text = span.text.strip()
+            if len(text) < 2:
+                continue
+            start = chunk.start + span.start_char + (len(span.text) - len(span.text.lstrip()))
+            keys = token_keys(span)
+            if (chunk.doc_id, start) not in seen:
+                seen.add((chunk.doc_id, start))
+                item = Evidence(passage, rank, Sentence(text, start, start + len(text)), span, keys,
+                                title_keys | previous)  # fmt: skip
+                _cover(item, question, weights)
+                found.append(item)
+            previous = keys
+    _similarities(question, found, embedder)
+    _meaning_cover(question, found, embedder, weights)
+    return found
+
+
+def _cover(item: Evidence, question: Question, weights: dict[str, float]) -> None:
+    total = sum(weights.values()) or 1.0
+    own = sum(w for t, w in weights.items() if t in item.keys)
+    around = sum(w for t, w in weights.items() if t not in item.keys and t in item.context_keys)
+    item.overlap = own / total
+    item.context_overlap = (own + around) / total
+    if question.names:
+        reach = item.keys | item.context_keys
+        item.names_covered = sum(1 for n in question.names if n in reach) / len(question.names)
+
+
+def _similarities(question: Question, found: list[Evidence], embedder: Embedder) -> None:
+    if not found:
+        return
+    vectors = embedder.embed([question.retrieval_text] + [e.sentence.text for e in found])
+    for item, similarity in zip(found, np.asarray(vectors[1:] @ vectors[0]), strict=True):
+        item.similarity = float(similarity)
+
+
+MEANING_SENTENCES = 10  # the sentences nearest the question get word-level meaning matching
+WORD_MATCH = 0.6  # cosine at which two words count as the same in meaning ("killed" and "dead")
+
+
+def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder, weights: dict[str, float]) -> None:
+    """A question word the sentence lacks may still be there in other words; a detail it lacks is not."""
+    total = sum(weights.get(k, 0.0) for k, _ in question.words) or 1.0
+    near = sorted(found, key=lambda e: -(e.similarity + e.overlap))[:MEANING_SENTENCES]
+    lemmas = {id(e): sorted({t.lemma_.lower() for t in e.span if t.pos_ in _CONTENT_POS}) for e in near}
+    vocabulary = sorted({w for ws in lemmas.values() for w in ws} | {w for _, w in question.words})
+    vectors = dict(zip(vocabulary, embedder.embed(vocabulary), strict=True)) if vocabulary else {}
+    for item in found:
+        reach = item.keys | item.context_keys
+        missing = [(k, w) for k, w in question.words if k not in reach]
+        if not missing:
+            continue
+        own = lemmas.get(id(item))
+        best = {k: _best_match(vectors[w], [vectors[x] for x in own]) if own else 0.0 for k, w in missing}
+        item.weakest = min(best.values())
+        item.unmatched = sum(weights.get(k, 0.0) for k, score in best.items() if score < WORD_MATCH) / total
+
+
+def _best_match(word: np.ndarray, others: list[np.ndarray]) -> float:
+    return float(max((word @ other for other in others), default=0.0))

@@ -1,0 +1,208 @@
+"""The small set of general features the fitted scorer combines, for sentences and for candidates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from rag.answerer.candidates import Candidate
+from rag.answerer.evidence import Evidence, key_of
+from rag.answerer.question import Question
+from rag.embedding import Embedder
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+SENTENCE_FEATURES = (
+    "similarity", "overlap", "context_overlap", "names_covered", "event_present", "focus_present",
+    "rank", "has_type", "unmatched", "weakest",
+)  # fmt: skip
+CANDIDATE_FEATURES = (
+    *SENTENCE_FEATURES,
+    "support",
+    "label_rank",
+    "focus_head",
+    "focus_near",
+    "event_link",
+    "tree_near",
+    "token_near",
+    "in_name",
+    "year_like",
+    "redundancy",
+    "subject_of_event",
+    "focus_inside",
+    "name_near",
+    "ordinal",
+    "local_similarity",
+    "head_similarity",
+    "head_mismatch",
+)
+# What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
+CONFIDENCE_FEATURES = (
+    "score", "margin", "support", "names_covered", "focus_present", "event_present", "local_similarity",
+    "head_mismatch", "redundancy", "context_overlap", "unmatched", "weakest",
+)  # fmt: skip
+
+
+def sentence_features(question: Question, item: Evidence) -> dict[str, float]:
+    reach = item.keys | item.context_keys
+    labels = set(question.labels)
+    return {
+        "similarity": item.similarity,
+        "overlap": item.overlap,
+        "context_overlap": item.context_overlap,
+        "names_covered": item.names_covered,
+        "event_present": float(question.event is None or question.event in reach),
+        "focus_present": float(question.focus is None or question.focus in reach),
+        "rank": 1.0 / (1 + item.rank),
+        "has_type": float(not labels or any(e.label_ in labels for e in item.span.ents)),
+        "unmatched": item.unmatched,
+        "weakest": item.weakest,
+    }
+
+
+def candidate_features(question: Question, candidates: list[Candidate], embedder: Embedder) -> None:
+    """Fill each candidate's features (the evidence's own features must be set first)."""
+    sentences_with: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for candidate in candidates:
+        sentences_with[candidate.value].add(
+            (candidate.evidence.passage.chunk.doc_id, candidate.evidence.sentence.start)
+        )
+    considered = len({(c.evidence.passage.chunk.doc_id, c.evidence.sentence.start) for c in candidates}) or 1
+    for candidate in candidates:
+        features = dict(candidate.evidence.features)
+        features["support"] = candidate.evidence.support
+        features.update(_syntax(question, candidate))
+        features["redundancy"] = len(sentences_with[candidate.value]) / considered
+        candidate.features = features
+    _similarity_features(question, candidates, embedder)
+
+
+def _where(candidate: Candidate) -> tuple[str, int]:
+    return candidate.evidence.passage.chunk.doc_id, candidate.evidence.sentence.start
+
+
+def _similarity_features(question: Question, candidates: list[Candidate], embedder: Embedder) -> None:
+    """How near the words around a candidate, and the noun it counts, are to the question's meaning."""
+    if not candidates:
+        return
+    windows = [_window(c.span, c.evidence.span).text for c in candidates]
+    heads = [_counted_noun(c.span) for c in candidates]
+    texts = [
+        question.retrieval_text,
+        question.focus_text or "",
+        *windows,
+        *(h.lemma_ if h is not None else "" for h in heads),
+    ]
+    vectors = embedder.embed(texts)
+    question_vector, focus_vector = vectors[0], vectors[1]
+    n = len(candidates)
+    for i, candidate in enumerate(candidates):
+        candidate.features["local_similarity"] = float(vectors[2 + i] @ question_vector)
+        has_head = heads[i] is not None and question.focus_text is not None
+        similarity = float(vectors[2 + n + i] @ focus_vector) if has_head else 0.0
+        candidate.features["head_similarity"] = similarity
+        candidate.features["head_mismatch"] = float(has_head and similarity < 0.5)
+
+
+def _window(span: Span, sentence: Span, width: int = 6) -> Span:
+    return sentence.doc[max(sentence.start, span.start - width) : min(sentence.end, span.end + width)]
+
+
+def _counted_noun(span: Span) -> Token | None:
+    """The noun a number counts or measures ("36 jets", "$1.5 billion in revenue")."""
+    root = span.root
+    if root.pos_ == "NOUN" and root.i > span.start:
+        return root
+    if root.dep_ in ("nummod", "quantmod", "amod") and root.head.pos_ == "NOUN":
+        return root.head
+    return None
+
+
+def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
+    span, sentence = candidate.span, candidate.evidence.span
+    root = span.root
+    tier = next((i for i, labels in enumerate(question.tiers) if candidate.label in labels), None)
+    label_rank = 1.0 / (1 + tier) if tier is not None else 0.0
+    asked = {question.focus, question.event} - {None}
+    heads = _heads(root, 3)
+    term_tokens = [t for t in sentence if key_of(t) in question.terms and not (span.start <= t.i < span.end)]
+    window = sentence.doc[max(sentence.start, span.start - 5) : min(sentence.end, span.end + 5)]
+    return {
+        "label_rank": label_rank,
+        # "36 fighter jets" for "how many jets"; "ninth visit" for "how many times has he visited".
+        "focus_head": float(bool(asked & {key_of(h) for h in heads[:2]})),
+        "focus_near": float(question.focus is not None and any(key_of(t) == question.focus for t in window)),
+        "event_link": float(question.event is not None and any(key_of(h) == question.event for h in heads)),
+        "tree_near": 1.0 / (1 + min((_tree_distance(root, t) for t in term_tokens), default=9)),
+        "token_near": 1.0 / (1 + min((_token_distance(span, t) for t in term_tokens), default=9)),
+        "in_name": float(_inside_name(span)),
+        "focus_inside": float(question.focus is not None and any(key_of(t) == question.focus for t in span)),
+        "name_near": _name_nearness(question, candidate),
+        "ordinal": float(candidate.label == "ORDINAL"),
+        "year_like": float(question.kind == "count" and _year_like(candidate.text)),
+        "subject_of_event": float(
+            root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
+            and question.event is not None
+            and any(key_of(h) == question.event for h in heads[:2])
+        ),
+    }
+
+
+def _name_nearness(question: Question, candidate: Candidate) -> float:
+    """How close the question's names are to the candidate ("the Tidewater party ... 12.5 per cent")."""
+    span = candidate.span
+    names = [t for t in candidate.evidence.span if key_of(t) in question.names and not span.start <= t.i < span.end]
+    if not question.names:
+        return 0.5
+    distance = min((_token_distance(span, t) for t in names), default=20)
+    return 1.0 / (1 + distance)
+
+
+def _token_distance(span: Span, token: Token) -> int:
+    return min(abs(token.i - span.start), abs(token.i - span.end + 1))
+
+
+def _heads(token: Token, limit: int) -> list[Token]:
+    chain: list[Token] = []
+    while token.head is not token and len(chain) < limit:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    up_a = [a, *a.ancestors]
+    depth_a = {t.i: d for d, t in enumerate(up_a)}
+    for depth_b, token in enumerate([b, *b.ancestors]):
+        if token.i in depth_a:
+            return depth_a[token.i] + depth_b
+    return 9
+
+
+def _inside_name(span: Span) -> bool:
+    """A number that is part of a name ("Model 3", "Flight 90", "SARS-2") is not a count."""
+    root = span.root
+    if root.dep_ == "compound" and root.head.pos_ == "PROPN":
+        return True
+    neighbours = [t for t in (root.nbor(-1) if root.i > 0 else None, _next(root)) if t is not None]
+    return any(t.pos_ == "PROPN" and not t.whitespace_ for t in neighbours[:1]) or any(
+        t.text in ("-", "\u2010", "\u2011") and not t.whitespace_ for t in neighbours
+    )
+
+
+def _next(token: Token) -> Token | None:
+    return token.nbor(1) if token.i + 1 < len(token.doc) else None
+
+
+def _year_like(text: str) -> bool:
+    return text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2100
+
+
+def confidence_features(
+    candidate_features: dict[str, float], score: float, best_other: float | None
+) -> dict[str, float]:
+    values = {name: candidate_features.get(name, 0.0) for name in CONFIDENCE_FEATURES}
+    values["score"] = score
+    values["margin"] = max(-5.0, min(5.0, score - best_other)) if best_other is not None else 5.0
+    return values

@@ -1,0 +1,56 @@
+"""The kind of thing a noun names ("city" -> place, "striker" -> person), by nearness to a few plain
+English category words in the embedding space, so nouns never listed here are typed too."""
+
+from __future__ import annotations
+
+import threading
+from typing import Literal
+
+import numpy as np
+
+from rag.embedding import Embedder
+
+AnswerKind = Literal[
+    "count", "amount", "date", "person", "place", "organisation", "entity", "list", "yesno", "description", "role"
+]
+# General English category words, not any corpus's vocabulary.
+_PROTOTYPES: dict[AnswerKind, str] = {
+    "person": "person people man woman official leader player minister president executive spokesperson author "
+    "victim pilot coach candidate winner judge justice",
+    "organisation": "company organization agency firm team club party institution airline bank group government "
+    "ministry court union network broadcaster",
+    "place": "place country city town region state province island village location area site capital venue "
+    "nation continent constituency district county hotel",
+    "date": "date day year month week season decade time hour minute",
+    "amount": "amount money sum price cost value percentage percent rate share proportion distance speed height "
+    "weight size revenue profit",
+    "count": "number total count",
+    "entity": "film book song album novel painting product vehicle rocket aircraft ship weapon law treaty device "
+    "drug vaccine model",
+}
+MIN_SIMILARITY = 0.45
+_cache: dict[int, tuple[list[AnswerKind], np.ndarray]] = {}
+_lock = threading.Lock()
+
+
+def kind_of_noun(lemma: str, embedder: Embedder) -> tuple[AnswerKind, float]:
+    """The nearest category and its similarity; "description" when nothing is near."""
+    kinds, vectors = _prototype_vectors(embedder)
+    similarities = vectors @ embedder.embed([lemma])[0]
+    best = int(np.argmax(similarities))
+    if float(similarities[best]) < MIN_SIMILARITY:
+        return "description", float(similarities[best])
+    return kinds[best], float(similarities[best])
+
+
+def _prototype_vectors(embedder: Embedder) -> tuple[list[AnswerKind], np.ndarray]:
+    with _lock:
+        if id(embedder) not in _cache:
+            kinds: list[AnswerKind] = []
+            words: list[str] = []
+            for kind, spelled in _PROTOTYPES.items():
+                for word in spelled.split():
+                    kinds.append(kind)
+                    words.append(word)
+            _cache[id(embedder)] = (kinds, embedder.embed(words))
+        return _cache[id(embedder)]

@@ -1,0 +1,41 @@
+"""Yes or no, read from the evidence sentence: negation of the asked predicate, and any number or
+ordinal the question states ("Is this his first visit?") checked against the sentence's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rag.answerer.evidence import Evidence, key_of
+from rag.answerer.question import Question
+from rag.language import numbers_in
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Words that deny what they govern, besides the parser's "neg" arcs (a closed class of English).
+_DENYING = frozenset({"without", "fail", "refuse", "deny", "reject", "never", "no", "neither", "nor", "decline"})
+
+
+def yes_or_no(question: Question, item: Evidence) -> str:
+    stated = question.stated_numbers
+    if stated and not stated <= numbers_in(item.sentence.text):
+        return "No"
+    return "No" if _negated(question, item) != question.negated else "Yes"
+
+
+def _negated(question: Question, item: Evidence) -> bool:
+    """Whether the sentence denies the predicate the question asks about (not some side clause)."""
+    # The asked predicate: its verb and the words it governs ("sign ... an agreement").
+    asked = ({question.event} if question.event else set()) | set(question.terms) - set(question.names)
+    for token in item.span:
+        if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING:
+            continue
+        if any(key_of(t) in asked for t in _governed(token)):
+            return True
+    return False
+
+
+def _governed(token: Token) -> list[Token]:
+    """The words a negation reaches: its head and the head's subtree, or its own subtree."""
+    head = token.head if token.dep_ in ("neg", "det", "advmod") else token
+    return [head, *head.subtree]

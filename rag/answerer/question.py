@@ -1,0 +1,231 @@
+"""Question analysis from the parse: the expected answer type, its focus noun, the event verb, key terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rag.answerer.kinds import AnswerKind, kind_of_noun
+from rag.answerer.terms import term_key
+from rag.language import numbers_in, parse
+from rag.text import content_terms, fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from rag.embedding import Embedder
+
+# Entity labels that can answer each kind, in tiers: a lower tier is read only when no sentence near the
+# top holds a candidate of a higher one. "NAME" is a run of proper nouns the recogniser left unlabelled.
+TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
+    "count": (("CARDINAL", "QUANTITY", "DATE", "TIME", "ORDINAL"),),
+    "amount": (("MONEY", "PERCENT", "QUANTITY"), ("CARDINAL",)),
+    "date": (("DATE", "TIME"), ("ORDINAL",)),
+    "person": (("PERSON",), ("ORG", "NORP"), ("NAME",)),
+    "place": (("GPE", "LOC", "FAC"), ("ORG", "NAME")),
+    "organisation": (("ORG",), ("NORP", "FAC", "PRODUCT", "PERSON", "NAME")),
+    "entity": (("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORG", "FAC"), ("NAME", "PERSON", "GPE", "LOC", "NORP")),
+    "list": (),
+    "yesno": (),
+    "description": (),
+    "role": (),
+}
+_DURATION = (("DATE", "TIME", "QUANTITY"), ("CARDINAL",))  # "how long / how old": durations, ages
+_MEASURE = (("QUANTITY", "PERCENT", "MONEY"), ("CARDINAL", "DATE", "TIME"))  # "how far / high / fast"
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: AnswerKind
+    labels: tuple[str, ...]
+    terms: tuple[str, ...]  # term keys of the content words
+    words: tuple[tuple[str, str], ...] = ()  # (term key, lemma) of each content word, for meaning-level matching
+    tiers: tuple[tuple[str, ...], ...] = ()
+    names: tuple[str, ...] = ()  # term keys of proper names: evidence must be about them
+    name_terms: tuple[str, ...] = ()  # the names as the lexical index counts them (`content_terms`)
+    focus: str | None = None  # the counted or asked-for noun ("people" in "how many people")
+    event: str | None = None  # the event verb's key ("visit")
+    focus_text: str | None = None  # the focus noun's lemma, for meaning-level comparison
+    negated: bool = False
+    plural: bool = False
+    stated_numbers: frozenset[float] = field(default_factory=frozenset)
+    asked_name: str | None = None  # "Who is <name>?"
+    retrieval_text: str = ""
+    surface: frozenset[str] = field(default_factory=frozenset)  # the question's own words, lower-case
+
+
+def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> Question:
+    doc = parse(text)
+    kind, focus_token, plural = _answer_kind(doc, embedder)
+    tiers = _tiers(kind, focus_token, embedder)
+    labels = tuple(label for tier in tiers for label in tier)
+    event = _event_verb(doc)
+    terms = [term_key(t.lemma_) for t in doc if _is_content(t)]
+    words = {term_key(t.lemma_): t.lemma_.lower() for t in doc if _is_content(t) and t.pos_ != "PROPN"}
+    names = [term_key(t.lemma_) for t in doc if t.pos_ == "PROPN" and not t.is_stop]
+    name_terms = [term for t in doc if t.pos_ == "PROPN" and not t.is_stop for term in _index_terms(t)]
+    retrieval_text = text
+    if history and _needs_history(doc, terms):
+        earlier = parse(history[-1])
+        terms += [term_key(t.lemma_) for t in earlier if _is_content(t)]
+        names += [term_key(t.lemma_) for t in earlier if t.pos_ == "PROPN" and not t.is_stop]
+        retrieval_text = f"{history[-1]} {text}"
+    return Question(
+        text=text, kind=kind, labels=labels, tiers=tiers, terms=tuple(dict.fromkeys(t for t in terms if t)),
+        words=tuple((k, w) for k, w in words.items() if k),
+        names=tuple(dict.fromkeys(n for n in names if n)), name_terms=tuple(dict.fromkeys(name_terms)),
+        focus=term_key(focus_token.lemma_) if focus_token is not None else None,
+        focus_text=focus_token.lemma_.lower() if focus_token is not None and focus_token.pos_ == "NOUN" else None,
+        event=term_key(event.lemma_) if event is not None else None,
+        negated=any(t.dep_ == "neg" for t in doc), plural=plural,
+        stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
+        asked_name=_asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
+        surface=frozenset(fold(t.text) for t in doc),
+    )  # fmt: skip
+
+
+def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[tuple[str, ...], ...]:
+    if kind == "amount" and focus is not None and focus.pos_ in ("ADJ", "ADV"):
+        return _DURATION if _kind_word(focus, embedder) == "date" else _MEASURE
+    if kind == "date" and focus is not None and focus.lemma_.lower() in ("time", "hour"):
+        return (("TIME",), ("DATE",))  # "what time": the clock, not the day
+    if kind == "list":
+        sub_kind = _noun_kind(focus, embedder)[0] if focus is not None else "description"
+        first = TIERS.get(sub_kind, ()) or TIERS["entity"]
+        return (first[0], tuple(label for tier in TIERS["entity"] for label in tier if label not in first[0]))
+    return TIERS[kind]
+
+
+def _kind_word(token: Token, embedder: Embedder) -> AnswerKind:
+    """ "how long" / "how old" ask for a duration or an age: near the date words in meaning."""
+    return kind_of_noun(f"how {token.lower_}", embedder)[0]
+
+
+def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None, bool]:
+    """The kind of answer asked for, the noun it is about, and whether several are asked for."""
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is not None and first.pos_ in ("AUX", "VERB") and first.tag_ not in ("VB", "VBG"):
+        return "yesno", None, False  # "Is this the first time the WHO ...": an organisation, not a wh-word
+    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.i < 4), None)
+    if wh is None:
+        return "description", None, False
+    word = wh.lower_
+    if word == "how":
+        return _how_kind(doc, wh)
+    if word == "when":
+        return "date", None, False
+    if word == "where":
+        return "place", None, False
+    if word in ("who", "whom", "whose"):
+        if _asked_name(doc):
+            return "role", None, False
+        return "person", None, _plural_subject(doc)
+    noun = _asked_noun(doc, wh)
+    if noun is None:
+        return "description", None, False
+    kind, plural, _ = _noun_kind(noun, embedder)
+    if kind == "description":
+        kind = "entity"  # "which rocket", "what film": a named thing of no listed category
+    if plural and kind in ("person", "place", "organisation", "description"):
+        return "list", noun, True
+    return kind, noun, plural
+
+
+def _how_kind(doc: Doc, how: Token) -> tuple[AnswerKind, Token | None, bool]:
+    following = doc[how.i + 1] if how.i + 1 < len(doc) else None
+    if following is None:
+        return "description", None, False
+    if following.lower_ == "many":
+        noun = following.head if following.head.pos_ in ("NOUN", "PROPN") else _next_noun(doc, following.i)
+        return "count", noun, False
+    if following.lower_ == "much":
+        after = doc[following.i + 1] if following.i + 1 < len(doc) else None
+        return "amount", after if after is not None and after.pos_ == "NOUN" else None, False
+    if following.lower_ == "often":
+        return "count", None, False
+    if following.pos_ in ("ADJ", "ADV"):
+        return "amount", following, False
+    return "description", None, False
+
+
+def _noun_kind(noun: Token, embedder: Embedder) -> tuple[AnswerKind, bool, float]:
+    kind, similarity = kind_of_noun(noun.lemma_.lower(), embedder)
+    return kind, noun.tag_ in ("NNS", "NNPS"), similarity
+
+
+def _asked_noun(doc: Doc, wh: Token) -> Token | None:
+    """The noun a which/what asks about: "which city", "what is the name of the airline"."""
+    if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
+        return wh.head
+    following = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
+    if wh.tag_ == "WDT" and following is not None and following.pos_ in ("NOUN", "ADJ"):
+        return _next_noun(doc, wh.i)  # a misparsed "which countries soft-landed ..."
+    root = wh.head
+    for token in root.children:
+        if token.dep_ in ("attr", "nsubj", "nsubjpass") and token is not wh and token.pos_ == "NOUN":
+            if token.lemma_.lower() == "name":
+                of_object = [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+                return of_object[0] if of_object else token
+            return token
+    return None
+
+
+def _next_noun(doc: Doc, index: int) -> Token | None:
+    for token in doc[index + 1 : index + 4]:
+        if token.pos_ in ("NOUN", "PROPN"):
+            return token
+    return None
+
+
+def _event_verb(doc: Doc) -> Token | None:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    if root.pos_ == "VERB" and root.lemma_.lower() not in ("be", "have", "do"):
+        return root
+    for token in root.subtree:
+        if token.pos_ == "VERB" and token.lemma_.lower() not in ("be", "have", "do"):
+            return token
+    return None
+
+
+def _asked_name(doc: Doc) -> str | None:
+    """The name in "Who is <name>?", when nothing else is asked."""
+    words = [t for t in doc if not t.is_punct]
+    if len(words) < 3 or words[0].lower_ != "who" or words[1].lemma_ != "be":
+        return None
+    rest = words[2:]
+    if all(t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ != "NOUN") for t in rest):
+        return " ".join(t.text for t in rest)
+    return None
+
+
+def _plural_subject(doc: Doc) -> bool:
+    return any(t.tag_ == "VBP" or (t.lemma_ == "be" and t.lower_ in ("are", "were")) for t in doc[:3])
+
+
+def _is_content(token: Token) -> bool:
+    if token.tag_ in ("WDT", "WP", "WP$", "WRB") or token.is_punct:
+        return False
+    if token.pos_ in ("AUX", "DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART"):
+        return False
+    return token.pos_ in _CONTENT_POS and not (token.is_stop and token.pos_ != "NUM")
+
+
+def _index_terms(token: Token) -> list[str]:
+    """The name as the lexical index counts it: the whole word ("rees-mogg")."""
+    text = token.doc.text
+    start, end = token.idx, token.idx + len(token.text)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    word = text[start:end]
+    return content_terms(word)
+
+
+def _needs_history(doc: Doc, terms: list[str]) -> bool:
+    pronoun = any(t.pos_ == "PRON" and t.dep_ in ("nsubj", "dobj", "pobj", "poss") for t in doc)
+    return pronoun or len(terms) <= 2

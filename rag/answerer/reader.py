@@ -1,0 +1,212 @@
+"""The extractive reader: evidence sentences, fitted candidate scores, abstention, citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rag.answerer.candidates import Candidate, extract
+from rag.answerer.evidence import Evidence, ParseCache, gather
+from rag.answerer.features import candidate_features, confidence_features, sentence_features
+from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
+from rag.answerer.polarity import yes_or_no
+from rag.answerer.question import Question, analyse
+from rag.answerer.roles import describe
+from rag.answerer.scoring import Scorer
+from rag.answerer.terms import correct_typo
+from rag.embedding import Embedder
+from rag.index import CorpusStats
+from rag.models import Citation, Passage
+from rag.text import content_terms
+
+CANDIDATE_SENTENCES = 8  # the best-supported sentences whose entities are candidates
+
+
+@dataclass(frozen=True)
+class Draft:
+    answer: str
+    answered: bool
+    citations: list[Citation]
+
+
+@dataclass
+class Reading:
+    """Everything the reader saw for one question (the fit reads it too)."""
+
+    question: Question
+    evidence: list[Evidence] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+class ExtractiveAnswerer:
+    def __init__(self, embedder: Embedder, scorer: Scorer | None = None) -> None:
+        self._embedder = embedder
+        self.scorer = scorer or Scorer.load()
+        self._parses = ParseCache()
+
+    def analyse(self, text: str, stats: CorpusStats, history: list[str] | None = None) -> Question:
+        question = analyse(text, self._embedder, history)
+        fix = {t: correct_typo(t, stats) for t in (*question.terms, *question.name_terms)}
+        return _with_terms(question, fix)
+
+    def read(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Reading:
+        reading = Reading(question)
+        reading.missing = _missing_names(question, stats)
+        reading.evidence = gather(question, passages, self._parses, stats, self._embedder)
+        for item in reading.evidence:
+            item.features = sentence_features(question, item)
+            item.support = self.scorer.sentence.probability(item.features)
+        reading.evidence.sort(key=lambda e: -e.support)
+        reading.candidates = extract(question, reading.evidence[:CANDIDATE_SENTENCES])
+        candidate_features(question, reading.candidates, self._embedder)
+        rank_candidates(reading.candidates, self.scorer)
+        return reading
+
+    def answer(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Draft:
+        reading = self.read(question, passages, stats)
+        if reading.missing:
+            names = ", ".join(repr(n) for n in reading.missing)
+            return _abstain(reading, f" No article mentions {names}.")
+        if question.kind in ("yesno", "description", "role"):
+            return self._from_sentence(reading)
+        if not reading.candidates or reading.candidates[0].probability < self.scorer.confidence.threshold:
+            return _abstain(reading)
+        return _compose(reading, self.scorer.confidence.threshold)
+
+    def forget(self) -> None:
+        self._parses.clear()
+
+    def _from_sentence(self, reading: Reading) -> Draft:
+        question = reading.question
+        if not reading.evidence or reading.evidence[0].support < self.scorer.sentence.threshold:
+            return _abstain(reading)
+        best = reading.evidence[0]
+        if question.kind == "yesno":
+            text = yes_or_no(question, best)
+        elif question.kind == "role" and question.asked_name:
+            text = describe(question.asked_name, best) or best.sentence.text
+        else:
+            text = best.sentence.text
+        citation = cite(1, best)
+        answer = finish(text, "[1]")
+        if not is_grounded(answer, [citation]):
+            return _abstain(reading)
+        return Draft(answer, True, [citation])
+
+
+def _missing_names(question: Question, stats: CorpusStats) -> list[str]:
+    """Names of the question no article uses, in whole or in any hyphen part ("trump-kim")."""
+    missing = []
+    for term in question.name_terms:
+        parts = content_terms(term.replace("-", " "))
+        if len(term) > 2 and all(stats.chunks_containing(t) == 0 for t in {term, *parts}):
+            missing.append(term)
+    return missing
+
+
+def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
+    """Order by the ranker; each candidate's probability is the confidence it would have if chosen."""
+    scores = [scorer.ranker.score(c.features) for c in candidates]
+    for i, candidate in enumerate(candidates):
+        others = [s for j, s in enumerate(scores) if j != i and candidates[j].value != candidate.value]
+        values = confidence_features(candidate.features, scores[i], max(others) if others else None)
+        candidate.features["rank_score"] = scores[i]
+        candidate.probability = scorer.confidence.probability(values)
+    candidates.sort(key=lambda c: -c.features["rank_score"])
+
+
+def _compose(reading: Reading, threshold: float) -> Draft:
+    question = reading.question
+    ranked = [c for c in reading.candidates if c.probability >= threshold]
+    lead = ranked[0]
+    if question.kind in ("count", "date"):
+        lead = _newest_account(ranked, lead)
+    siblings = _coordinated(lead, ranked) if question.kind == "list" or question.plural else []
+    agreeing = _other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
+    differing = []
+    if question.kind in ("count", "date"):
+        differing = _other_documents([c for c in ranked if c.value != lead.value], lead)[:1]
+    cited = [lead, *agreeing, *differing]
+    citations = [cite(i + 1, c.evidence, c) for i, c in enumerate(cited)]
+    refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(agreeing)])
+    text = finish(phrase_candidate(question, lead, siblings), refs)
+    if differing:
+        other = differing[0]
+        when = f" ({other.evidence.passage.chunk.date})" if other.evidence.passage.chunk.date else ""
+        said = finish(phrase_candidate(question, other, []), f"[{len(citations)}]")
+        text += (f" The articles differ; this is the newest account. \u201c{other.evidence.passage.chunk.title}\u201d"
+                 f"{when} says: {said}")  # fmt: skip
+    if not is_grounded(text, citations):
+        return _abstain(reading)
+    return Draft(text, True, citations)
+
+
+def _newest_account(ranked: list[Candidate], lead: Candidate) -> Candidate:
+    """When articles disagree on a count or a date, the newest dated account leads."""
+    rivals = [
+        c
+        for c in ranked
+        if c.value != lead.value and c.evidence.passage.chunk.doc_id != lead.evidence.passage.chunk.doc_id
+    ]
+    if not rivals or not lead.evidence.passage.chunk.date:
+        return lead
+    newest = max([lead, *rivals], key=lambda c: (c.evidence.passage.chunk.date or "", c.probability))
+    return newest if newest.evidence.passage.chunk.date else lead
+
+
+def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
+    """Entities of the same type listed with the lead in its sentence ("Oslo and Bergen")."""
+    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead and c.label == lead.label]
+    conj = {t.i for t in lead.span.root.conjuncts}
+    listed = [c for c in same if c.span.root.i in conj]
+    seen = {lead.value}
+    unique = []
+    for c in sorted(listed, key=lambda c: c.span.start):
+        if c.value not in seen:
+            seen.add(c.value)
+            unique.append(c)
+    return unique
+
+
+def _other_documents(candidates: list[Candidate], lead: Candidate) -> list[Candidate]:
+    seen = {lead.evidence.passage.chunk.doc_id}
+    found = []
+    for candidate in candidates:
+        doc_id = candidate.evidence.passage.chunk.doc_id
+        if doc_id not in seen:
+            seen.add(doc_id)
+            found.append(candidate)
+    return found
+
+
+def _abstain(reading: Reading, reason: str = "") -> Draft:
+    closest: list[Evidence] = []
+    for item in reading.evidence:
+        if all(item.passage.chunk.chunk_id != c.passage.chunk.chunk_id for c in closest):
+            closest.append(item)
+    return Draft(NOT_IN_CORPUS + reason, False, [cite(i + 1, e) for i, e in enumerate(closest[:3])])
+
+
+def cite(ref: int, item: Evidence, candidate: Candidate | None = None) -> Citation:
+    chunk = item.passage.chunk
+    return Citation(
+        ref=ref, doc_id=chunk.doc_id, title=chunk.title, date=chunk.date, source=chunk.source,
+        quote=item.sentence.text, start=item.sentence.start, end=item.sentence.end, passage=chunk.text,
+        score=round(candidate.probability if candidate else item.support, 4),
+        answer_start=candidate.start if candidate else None, answer_end=candidate.end if candidate else None,
+    )  # fmt: skip
+
+
+def _with_terms(question: Question, fix: dict[str, str]) -> Question:
+    from dataclasses import replace
+
+    if all(k == v for k, v in fix.items()):
+        return question
+    return replace(
+        question,
+        terms=tuple(fix.get(t, t) for t in question.terms),
+        names=tuple(fix.get(n, n) for n in question.names),
+        name_terms=tuple(fix.get(n, n) for n in question.name_terms),
+        focus=fix.get(question.focus, question.focus) if question.focus else None,
+        event=fix.get(question.event, question.event) if question.event else None,
+    )

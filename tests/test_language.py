@@ -1,0 +1,79 @@
+"""The language layer: spaCy sentences with exact offsets, number words, dates read against an article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.answerer.question import analyse
+from rag.language import number_value, numbers_in, resolve_date, split_sentences
+from rag.text import content_terms
+
+
+def test_sentences_keep_exact_offsets_and_end_at_line_breaks() -> None:
+    text = "Floods Hit Town\n\nMr. Smith said 12 people died. Rescuers (Photo: A. Lee) worked all night.\nMore soon"
+    sentences = split_sentences(text, offset=100)
+    assert [s.text for s in sentences][0] == "Floods Hit Town"
+    assert "Mr. Smith said 12 people died." in [s.text for s in sentences]
+    assert sentences[-1].text == "More soon"
+    for sentence in sentences:
+        assert text[sentence.start - 100 : sentence.end - 100] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [("nine", 9), ("ninth", 9), ("twenty-four", 24), ("1,500", 1500), ("2.3", 2.3), ("3rd", 3), ("Once", None)],
+)
+def test_number_words(word: str, value: float | None) -> None:
+    assert number_value(word) == value
+
+
+def test_numbers_in_text() -> None:
+    assert numbers_in("the ninth visit, 1,500 homes and twenty-four hours") == {9, 1500, 24}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "article_date", "day"),
+    [
+        ("on Monday", "2024-02-19", dt.date(2024, 2, 19)),  # the article's own Monday
+        ("Tuesday", "2024-03-14", dt.date(2024, 3, 12)),
+        ("Jan. 5, 2024", None, dt.date(2024, 1, 5)),
+        ("19 February 2024", None, dt.date(2024, 2, 19)),
+        ("April 2023", None, None),  # a month, not a day
+        ("2004", "2024-02-19", None),
+    ],
+)
+def test_dates_are_read_against_the_article(phrase: str, article_date: str | None, day: dt.date | None) -> None:
+    assert resolve_date(phrase, article_date) == day
+
+
+def test_terms_are_stems_the_index_shares() -> None:
+    assert content_terms("The invitation: he was invited, 1,500 visits") == ["invit", "invit", "1,500", "visit"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many people died?", "count"),
+        ("How much did the deal cost?", "amount"),
+        ("how long did the meeting last", "amount"),
+        ("When did the quake strike?", "date"),
+        ("Who won the race?", "person"),
+        ("Where did the ship sink?", "place"),
+        ("Which city hosted the summit?", "place"),
+        ("Which company bought the airline?", "organisation"),
+        ("Which countries sent rescue teams?", "list"),
+        ("Did the team win the final?", "yesno"),
+        ("Why did the talks collapse?", "description"),
+        ("Who is Ada Byron?", "role"),
+    ],
+)
+def test_question_kinds_come_from_the_parse(embedder, question: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    assert analyse(question, embedder).kind == kind
+
+
+def test_question_focus_and_event(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("How many times has the minister visited the island?", embedder)
+    assert (question.kind, question.focus, question.event) == ("count", "time", "visit")
+    assert analyse("How many peple were killed?", embedder).event == "kill"
