@@ -48,6 +48,15 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
+def stream_error(exc: Exception) -> tuple[str, str]:
+    """(code, message) for an error inside an open stream; only our own failures are logged with a traceback."""
+    if isinstance(exc, RagError):
+        logger.info("stream ended by %s: %s", exc.code, exc)
+        return exc.code, str(exc)
+    logger.error("unhandled error inside a stream", exc_info=exc)
+    return "internal_error", "something went wrong on our side; the error was logged"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:

@@ -34,7 +34,8 @@ async def healthz() -> dict[str, str]:
     },
 )  # fmt: skip
 async def readyz(request: Request) -> JSONResponse:
-    """Model loaded and store reachable (within RAG_STORE_TIMEOUT_S); 503 otherwise."""
+    """Model loaded and store reachable (within RAG_STORE_TIMEOUT_S); 503 otherwise. The LLM's state is reported,
+    never fatal: without it the extractive answerer speaks."""
     pipeline = getattr(request.app.state, "pipeline", None)
     error = getattr(request.app.state, "load_error", None)
     if error:
@@ -43,7 +44,7 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "starting"}, status_code=503, headers={"Retry-After": "2"})
     if not await run_in_threadpool(pipeline.ready):
         return JSONResponse({"status": "store unreachable"}, status_code=503, headers={"Retry-After": "5"})
-    return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "ready", **await run_in_threadpool(pipeline.llm_state)})
 
 
 @router.get(

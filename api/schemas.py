@@ -50,6 +50,9 @@ class AskRequest(BaseModel):
         None, description="Passages to consider, 1 to 20 (default RAG_TOP_K).",
         json_schema_extra={"minimum": 1, "maximum": 20},
     )  # fmt: skip
+    answerer: Literal["extractive", "llm"] | None = Field(
+        None, description="Who answers (default RAG_ANSWERER); `llm` needs RAG_LLM_URL."
+    )
 
 
 class CitationOut(BaseModel):
@@ -73,6 +76,8 @@ class AnswerOut(BaseModel):
     answered: bool
     citations: list[CitationOut]
     timings_ms: dict[str, float]
+    answerer: Literal["extractive", "llm"] = Field("extractive", description="Who wrote the answer shown.")
+    fallback_reason: str | None = Field(None, description="Why the LLM's answer was replaced by the extractive one.")
 
 
 class DocumentOut(BaseModel):

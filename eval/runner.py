@@ -4,6 +4,8 @@ type; each split gated by its thresholds."""
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from eval.audit import audit
 from eval.dataset import DEFAULT_THRESHOLDS, GATED_SCORES, EvalItem, check_gold_evidence, load_eval_set
 from eval.scoring import Outcome, Scores, accuracy_by_type, score
 from eval.splits import SPLITS, eval_corpus, load_split
 from eval.thresholds import load_thresholds
 from rag.config import get_settings
 from rag.errors import InvalidInputError
+from rag.models import Answer
 from rag.pipeline import Pipeline
 from rag.retrieval import RetrieverMode
 
@@ -24,14 +28,32 @@ MODES: tuple[RetrieverMode, ...] = ("dense", "bm25", "hybrid")
 
 
 def run_split(pipeline: Pipeline, split: str, items: list[EvalItem], mode: RetrieverMode, bar: Progress,
-              documents: dict[str, str]) -> tuple[Scores, list[Outcome]]:  # fmt: skip
-    task = bar.add_task(f"eval {split} ({mode})", total=len(items))
+              documents: dict[str, str], answerer: str = "extractive") -> tuple[Scores, list[Outcome]]:  # fmt: skip
+    label = mode if answerer == "extractive" else f"{mode}+{answerer}"
+    task = bar.add_task(f"eval {split} ({label})", total=len(items))
     outcomes = []
     for item in items:
-        answer, passages = pipeline.ask_with_passages(item.question, mode=mode)
+        answer, passages = pipeline.ask_with_passages(item.question, mode=mode, answerer=answerer)
         outcomes.append(Outcome(item, answer, passages, documents))
         bar.advance(task)
-    return score(split, mode, outcomes), outcomes
+    scores = score(split, label, outcomes)
+    if answerer == "llm":
+        scores.llm = llm_summary([o.answer for o in outcomes])
+    return scores, outcomes
+
+
+def llm_summary(answers: list[Answer]) -> dict[str, Any]:
+    """How often the LLM's answer was shown, why it was not, and the audit's count of unbacked terms."""
+    row = audit(answers)
+    reasons = Counter(re.sub(r"'[^']*'", "'…'", a.fallback_reason) for a in answers if a.fallback_reason)
+    return {
+        "shown_verified": row.answers_shown_as_llm,
+        "shown_does_not_say": sum(1 for a in answers if a.answerer == "llm" and not a.answered),
+        "fell_back": sum(1 for a in answers if a.fallback_reason),
+        "fallback_reasons": dict(reasons.most_common()),
+        "unbacked_terms_in_verified": len(row.unbacked),
+        "unbacked": row.unbacked,
+    }
 
 
 # Short headers so the table fits an 80-column CI log; the JSON report keeps the full names.
@@ -88,15 +110,18 @@ def select(split: str | None, set_path: Path | None) -> dict[str, list[EvalItem]
 
 
 def run_cli(set_path: Path | None, json_path: Path | None, retriever: str | None, thresholds_path: Path | None,
-            console: Console, split: str | None = None) -> int:  # fmt: skip
+            console: Console, split: str | None = None, answerer: str | None = None) -> int:  # fmt: skip
     if retriever is not None and retriever not in (*MODES, "all"):
         raise InvalidInputError(f"--retriever must be one of {', '.join(MODES)} or all, got {retriever!r}")
+    if answerer not in (None, "extractive", "llm"):
+        raise InvalidInputError(f"--answerer must be extractive or llm, got {answerer!r}")
     modes: tuple[RetrieverMode, ...] = MODES if retriever == "all" else (retriever or "hybrid",)  # type: ignore[assignment]
     gated_mode = "hybrid" if retriever in (None, "all") else retriever
     splits = select(split, set_path)
     thresholds = load_thresholds(thresholds_path or DEFAULT_THRESHOLDS, list(splits))
     settings = get_settings()
     pipeline = Pipeline(settings)
+    pipeline.check_answerer(answerer)
     pipeline.ingest(eval_corpus(settings.corpus_dir))
     documents = {r.doc_id: pipeline.document(r.doc_id).text for r in pipeline.documents()}
     problems = [p for items in splits.values() for p in check_gold_evidence(items, documents)]
@@ -111,6 +136,9 @@ def run_cli(set_path: Path | None, json_path: Path | None, retriever: str | None
                 results.append(scores)
                 if mode == gated_mode:
                     gated_outcomes[name] = outcomes
+        if answerer == "llm":  # a row per split through the LLM, on the gated retriever; not gated itself
+            for name, items in splits.items():
+                results.append(run_split(pipeline, name, items, gated_mode, bar, documents, "llm")[0])  # type: ignore[arg-type]
     return report(results, gated_outcomes, gated_mode, thresholds, json_path, console)
 
 
@@ -118,6 +146,10 @@ def report(results: list[Scores], outcomes: dict[str, list[Outcome]], gated_mode
            thresholds: dict[str, dict[str, float]], json_path: Path | None, console: Console) -> int:  # fmt: skip
     console.print(summary_table(results))
     console.print(type_table(outcomes))
+    for scores in results:
+        if scores.llm:
+            summary = {k: v for k, v in scores.llm.items() if k != "unbacked"}
+            console.print(f"{scores.split} {scores.mode}: {json.dumps(summary, ensure_ascii=False)}", highlight=False)
     gated = [s for s in results if s.mode == gated_mode]
     for scores in gated:
         for failure in scores.failures:

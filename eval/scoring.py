@@ -88,6 +88,7 @@ class Scores:
     latency_p95_ms: float
     questions: int
     failures: list[dict[str, Any]] = field(default_factory=list)
+    llm: dict[str, Any] = field(default_factory=dict)  # the LLM row's shown/fallback counts and audit
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -120,13 +120,14 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Write the answer object as JSON.")] = False,
     top_k: Annotated[int | None, typer.Option(help="Passages to consider (1-20).")] = None,
+    answerer: Annotated[str | None, typer.Option(help="extractive or llm (default RAG_ANSWERER).")] = None,
 ) -> None:
     """Answer a question from the stored articles, with quotes."""
     from rag.pipeline import check_question
 
     settings = get_settings()
     check_question(question, settings.max_question_chars)
-    answer = _stored_pipeline(settings).ask(question, top_k=top_k)
+    answer = _stored_pipeline(settings).ask(question, top_k=top_k, answerer=answerer)
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -135,6 +136,8 @@ def ask(
 
 def format_answer(answer: Answer) -> str:
     lines = [answer.answer]
+    if answer.fallback_reason:
+        lines.append(f"(extractive answer: the LLM's was not shown because {answer.fallback_reason})")
     if not answer.answered and answer.citations:
         lines.append("Closest passages (they do not support an answer):")
     for c in answer.citations:
@@ -183,6 +186,8 @@ def serve(
     from api.app import create_app
 
     settings = get_settings()
+    if settings.answerer == "llm" and not settings.llm_url:
+        _fail("RAG_ANSWERER=llm needs RAG_LLM_URL, the base URL of an OpenAI-compatible server")
     if not is_loopback(host) and not settings.api_key:
         _fail(
             f"--host {host} makes the service reachable from other machines; set RAG_API_KEY so that only "
@@ -214,11 +219,14 @@ def run_eval(
         str | None, typer.Option(help="dense, bm25, hybrid (default) or all (a row each, gated on hybrid).")
     ] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds file.")] = None,
+    answerer: Annotated[
+        str | None, typer.Option(help="llm adds a row answered by RAG_LLM_URL's model (verified, not gated).")
+    ] = None,
 ) -> None:
     """Run the eval splits through the pipeline; exit 1 when a score is below its threshold."""
     from eval.runner import run_cli
 
-    code = run_cli(set_path, json_path, retriever, thresholds, console=Console(), split=split)
+    code = run_cli(set_path, json_path, retriever, thresholds, console=Console(), split=split, answerer=answerer)
     raise typer.Exit(code=code)
 
 

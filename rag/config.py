@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(5.0, gt=0, le=300, description="Longest wait for one Chroma server call.")
     api_key: str | None = Field(None, description="Bearer key for writing endpoints.")
     cors_origins: str = Field("", description="Comma-separated origins; CORS closed if empty.")
+    answerer: Literal["extractive", "llm"] = Field("extractive", description="Default answerer; llm needs llm_url.")
+    llm_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1.")
+    llm_model: str | None = Field(None, description="Model name; the server's first listed model if unset.")
+    llm_api_key: str | None = Field(None, description="Bearer key for the LLM server, if it needs one.")
+    llm_timeout_s: float = Field(60.0, gt=0, le=600, description="Give up on the LLM after this long.")
+    llm_passages: int = Field(3, ge=1, le=20, description="Top passages put in the LLM's prompt.")
+    llm_max_tokens: int = Field(200, ge=16, le=4096, description="Longest LLM reply, in tokens.")
 
     @property
     def index_path(self) -> Path:

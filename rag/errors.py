@@ -49,3 +49,15 @@ class DataFolderInUseError(RagError):
     """Another process owns the embedded store's data folder."""
 
     code = "data_folder_in_use"
+
+
+class LLMUnavailableError(RagError):
+    """The LLM server failed: unreachable, too slow, an HTTP error or a reply that is not a completion."""
+
+    code = "llm_unavailable"
+
+
+class VerificationError(RagError):
+    """An LLM answer holds a claim its cited quotes do not back."""
+
+    code = "unverified_answer"

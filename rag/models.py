@@ -90,6 +90,8 @@ class Answer:
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    answerer: str = "extractive"  # who spoke: "extractive" or "llm"
+    fallback_reason: str | None = None  # why the LLM's answer was replaced by the extractive one
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

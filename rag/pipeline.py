@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from rag.answerer import ExtractiveAnswerer
@@ -19,17 +20,21 @@ from rag.index.follower import IndexFollower
 from rag.index.lexical import LexicalIndex
 from rag.ingest import Ingestor, WriteResult, content_hash
 from rag.ledger import WriteLedger
+from rag.llm import ChatTurn, Final, LLMAnswerer, LLMClient, Token
+from rag.llm.answerer import Verdict
 from rag.models import Answer, Article, DocumentRecord, IngestReport, Passage
 from rag.retrieval import HybridRetriever, RetrieverMode
 from rag.store import ChromaStore, connect
 
 logger = logging.getLogger(__name__)
 MAX_TOP_K = 20
+ANSWERERS = ("extractive", "llm")
 
 
 class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
+        self._llm = _llm_answerer(settings)  # first: a bad LLM setting fails before the model loads
         self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
         self.store = store or ChromaStore(
             connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
@@ -102,16 +107,46 @@ class Pipeline:
 
     def ask(
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
-        history: list[str] | None = None,
+        history: list[str] | None = None, answerer: str | None = None, turns: list[ChatTurn] | None = None,
     ) -> Answer:  # fmt: skip
         with self.store.reading():  # the store's writers pause between batches while questions run
-            return self.ask_with_passages(question, top_k, mode, history)[0]
+            return self.ask_with_passages(question, top_k, mode, history, answerer, turns)[0]
 
     def ask_with_passages(
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
-        history: list[str] | None = None,
+        history: list[str] | None = None, answerer: str | None = None, turns: list[ChatTurn] | None = None,
     ) -> tuple[Answer, list[Passage]]:  # fmt: skip
         """The answer and every passage the answerer was given (the eval scores retrieval on them)."""
+        chosen = self.check_answerer(answerer)
+        extractive, passages = self._ask_extractive(question, top_k, mode, history)
+        if self._llm is None or chosen == "extractive":
+            return extractive, passages
+        started = time.perf_counter()
+        verdict = self._llm.answer(extractive.question, passages[: self.settings.llm_passages], turns)
+        return _settle(verdict, extractive, started), passages
+
+    def ask_stream(
+        self, question: str, top_k: int | None = None, history: list[str] | None = None,
+        answerer: str | None = None, turns: list[ChatTurn] | None = None,
+    ) -> Generator[Token | Final, None, None]:  # fmt: skip
+        """The LLM's pieces as they arrive, then the answer to show (the extractive one alone for it)."""
+        chosen = self.check_answerer(answerer)
+        extractive, passages = self._ask_extractive(question, top_k, "hybrid", history)
+        if self._llm is None or chosen == "extractive":
+            yield Final(extractive, replaces_tokens=False)
+            return
+        started, streamed = time.perf_counter(), False
+        for item in self._llm.stream(extractive.question, passages[: self.settings.llm_passages], turns):
+            if isinstance(item, str):
+                streamed = True
+                yield Token(item)
+            else:
+                answer = _settle(item, extractive, started)
+                yield Final(answer, replaces_tokens=streamed and answer.answerer != "llm")
+
+    def _ask_extractive(
+        self, question: str, top_k: int | None, mode: RetrieverMode, history: list[str] | None
+    ) -> tuple[Answer, list[Passage]]:
         question = self.check_question(question)
         started = time.perf_counter()
         stats = self._retriever.stats()
@@ -141,6 +176,26 @@ class Pipeline:
     @scorer.setter
     def scorer(self, scorer: Scorer) -> None:
         self._answerer.scorer = scorer
+
+    def check_request(self, question: str, top_k: int | None, answerer: str | None) -> None:
+        """Every check a question must pass, before a stream opens."""
+        self.check_question(question)
+        self._check_top_k(top_k)
+        self.check_answerer(answerer)
+
+    def check_answerer(self, answerer: str | None) -> str:
+        chosen = answerer or self.settings.answerer
+        if chosen not in ANSWERERS:
+            raise InvalidInputError(f"answerer must be one of {', '.join(ANSWERERS)}, got {chosen!r}")
+        if chosen == "llm" and self._llm is None:
+            raise InvalidInputError("the llm answerer needs an LLM server: set RAG_LLM_URL (OpenAI-compatible)")
+        return chosen
+
+    def llm_state(self) -> dict[str, str | None]:
+        """The default answerer and the LLM server's state; never raises."""
+        if self._llm is None:
+            return {"answerer": self.settings.answerer, "llm": "not configured", "llm_url": None}
+        return {"answerer": self.settings.answerer, "llm": self._llm.client.ping(), "llm_url": self.settings.llm_url}
 
     def forget_cached_vectors(self) -> None:
         """Start cold: question and sentence vectors are computed again as questions need them."""
@@ -180,3 +235,23 @@ def _store_key(settings: Settings) -> str:
     """Which store the local index mirrors: another one means a rebuild at start."""
     where = settings.chroma_url or str(settings.data_dir.resolve())
     return f"{where}#{settings.collection}"
+
+
+def _llm_answerer(settings: Settings) -> LLMAnswerer | None:
+    if settings.llm_url is None:
+        if settings.answerer == "llm":
+            raise InvalidInputError("RAG_ANSWERER=llm needs RAG_LLM_URL, the base URL of an OpenAI-compatible server")
+        return None
+    client = LLMClient(
+        settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s, settings.llm_max_tokens
+    )
+    return LLMAnswerer(client)
+
+
+def _settle(verdict: Verdict, extractive: Answer, started: float) -> Answer:
+    """The LLM's verified answer, or the extractive one with the reason it stood in."""
+    llm_ms = round((time.perf_counter() - started) * 1000, 2)
+    timings = {**extractive.timings_ms, "llm": llm_ms, "total": round(extractive.timings_ms["total"] + llm_ms, 2)}
+    if verdict.fallback_reason is not None:
+        return replace(extractive, timings_ms=timings, fallback_reason=verdict.fallback_reason)
+    return Answer(extractive.question, verdict.answer, verdict.answered, verdict.citations, timings, answerer="llm")

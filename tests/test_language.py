@@ -14,7 +14,7 @@ from rag.text import content_terms
 def test_sentences_keep_exact_offsets_and_end_at_line_breaks() -> None:
     text = "Floods Hit Town\n\nMr. Smith said 12 people died. Rescuers (Photo: A. Lee) worked all night.\nMore soon"
     sentences = split_sentences(text, offset=100)
-    assert [s.text for s in sentences][0] == "Floods Hit Town"
+    assert sentences[0].text == "Floods Hit Town"
     assert "Mr. Smith said 12 people died." in [s.text for s in sentences]
     assert sentences[-1].text == "More soon"
     for sentence in sentences:

@@ -126,6 +126,25 @@ async function readEvents(response, onEvent) {
   }
 }
 
+// Who spoke: the LLM (verified against the quotes) or the extractive reader, and why it stood in.
+function answererLabel(data) {
+  if (data.answerer === "llm") return el("p", "answerer llm", "Answered by the LLM; each claim checked against its quote.");
+  const label = el("p", "answerer extractive", "Answered by the extractive reader.");
+  if (data.fallback_reason) label.textContent += ` The LLM's answer was not shown: ${data.fallback_reason}.`;
+  return label;
+}
+
+function showFinal(message, text, answerText, data) {
+  if (!data.answered) {
+    message.classList.add("abstained");
+    message.insertBefore(el("p", "label", "The articles don't say."), text);
+  }
+  message.dataset.answerer = data.answerer || "extractive";
+  renderAnswerText(text, answerText, data.answered ? data.citations : []);
+  message.appendChild(answererLabel(data));
+  renderCards(message, data.citations, data.answered);
+}
+
 async function ask(question) {
   addMessage("question", question);
   const message = addMessage("answer", "");
@@ -146,12 +165,14 @@ async function ask(question) {
         answerText += data.text;
         text.textContent = answerText;
       } else if (name === "citations") {
-        if (!data.answered) {
-          message.classList.add("abstained");
-          message.insertBefore(el("p", "label", "The articles don't say."), text);
-        }
-        renderAnswerText(text, answerText, data.answered ? data.citations : []);
-        renderCards(message, data.citations, data.answered);
+        showFinal(message, text, answerText, data);
+      } else if (name === "replace") {
+        // The streamed words failed the check against the quotes: the extractive answer takes their place.
+        answerText = data.answer;
+        message.classList.add("replaced");
+        showFinal(message, text, answerText, data);
+      } else if (name === "error") {
+        throw new Error(data.message);
       } else if (name === "done") {
         finished = true;
       }

@@ -62,6 +62,7 @@ class Evidence:
     names_covered: float = 1.0
     unmatched: float = 0.0  # idf-weighted share of the question's words matched neither literally nor in meaning
     weakest: float = 1.0  # the question word this sentence matches least well (1: every word is literally there)
+    event_tokens: set[int] = field(default_factory=set)  # tokens that say the asked event, in its words or others
     support: float = 0.0  # the fitted probability that the sentence answers the question
     features: dict[str, float] = field(default_factory=dict)
 
@@ -144,8 +145,11 @@ def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder
     near = sorted(found, key=lambda e: -(e.similarity + e.overlap))[:MEANING_SENTENCES]
     lemmas = {id(e): sorted({t.lemma_.lower() for t in e.span if t.pos_ in _CONTENT_POS}) for e in near}
     vocabulary = sorted({w for ws in lemmas.values() for w in ws} | {w for _, w in question.words})
+    if question.event_text:
+        vocabulary = sorted({*vocabulary, question.event_text})
     vectors = dict(zip(vocabulary, embedder.embed(vocabulary), strict=True)) if vocabulary else {}
     for item in found:
+        item.event_tokens = _event_tokens(question, item, vectors if id(item) in lemmas else {})
         reach = item.keys | item.context_keys
         missing = [(k, w) for k, w in question.words if k not in reach]
         if not missing:
@@ -154,6 +158,19 @@ def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder
         best = {k: _best_match(vectors[w], [vectors[x] for x in own]) if own else 0.0 for k, w in missing}
         item.weakest = min(best.values())
         item.unmatched = sum(weights.get(k, 0.0) for k, score in best.items() if score < WORD_MATCH) / total
+
+
+def _event_tokens(question: Question, item: Evidence, vectors: dict[str, np.ndarray]) -> set[int]:
+    if question.event is None:
+        return set()
+    event_vector = vectors.get(question.event_text or "")
+    found = set()
+    for token in item.span:
+        lemma = token.lemma_.lower()
+        similar = event_vector is not None and token.pos_ == "VERB" and lemma in vectors
+        if key_of(token) == question.event or (similar and float(vectors[lemma] @ event_vector) >= WORD_MATCH):
+            found.add(token.i)
+    return found
 
 
 def _best_match(word: np.ndarray, others: list[np.ndarray]) -> float:

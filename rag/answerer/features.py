@@ -52,7 +52,7 @@ def sentence_features(question: Question, item: Evidence) -> dict[str, float]:
         "overlap": item.overlap,
         "context_overlap": item.context_overlap,
         "names_covered": item.names_covered,
-        "event_present": float(question.event is None or question.event in reach),
+        "event_present": float(question.event is None or question.event in reach or bool(item.event_tokens)),
         "focus_present": float(question.focus is None or question.focus in reach),
         "rank": 1.0 / (1 + item.rank),
         "has_type": float(not labels or any(e.label_ in labels for e in item.span.ents)),
@@ -133,7 +133,7 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         # "36 fighter jets" for "how many jets"; "ninth visit" for "how many times has he visited".
         "focus_head": float(bool(asked & {key_of(h) for h in heads[:2]})),
         "focus_near": float(question.focus is not None and any(key_of(t) == question.focus for t in window)),
-        "event_link": float(question.event is not None and any(key_of(h) == question.event for h in heads)),
+        "event_link": float(any(h.i in candidate.evidence.event_tokens for h in heads)),
         "tree_near": 1.0 / (1 + min((_tree_distance(root, t) for t in term_tokens), default=9)),
         "token_near": 1.0 / (1 + min((_token_distance(span, t) for t in term_tokens), default=9)),
         "in_name": float(_inside_name(span)),
@@ -143,8 +143,7 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         "year_like": float(question.kind == "count" and _year_like(candidate.text)),
         "subject_of_event": float(
             root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
-            and question.event is not None
-            and any(key_of(h) == question.event for h in heads[:2])
+            and any(h.i in candidate.evidence.event_tokens for h in heads[:2])
         ),
     }
 

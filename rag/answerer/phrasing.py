@@ -29,7 +29,7 @@ def phrase_candidate(question: Question, candidate: Candidate, siblings: list[Ca
 def _count(question: Question, candidate: Candidate) -> str:
     root = candidate.span.root
     value = number_value(root.text) if len(candidate.span) > 1 else number_value(candidate.text)
-    counts_occasions = question.focus in (None, key_of(root.head)) or (
+    counts_occasions = question.focus in (None, "time", key_of(root.head)) or (
         question.event is not None and key_of(root.head) == question.event
     )
     if candidate.label == "ORDINAL" and value is not None and counts_occasions:

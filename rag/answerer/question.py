@@ -48,6 +48,7 @@ class Question:
     focus: str | None = None  # the counted or asked-for noun ("people" in "how many people")
     event: str | None = None  # the event verb's key ("visit")
     focus_text: str | None = None  # the focus noun's lemma, for meaning-level comparison
+    event_text: str | None = None  # the event verb's lemma ("die" meets "kill" in meaning)
     negated: bool = False
     plural: bool = False
     stated_numbers: frozenset[float] = field(default_factory=frozenset)
@@ -79,6 +80,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         focus=term_key(focus_token.lemma_) if focus_token is not None else None,
         focus_text=focus_token.lemma_.lower() if focus_token is not None and focus_token.pos_ == "NOUN" else None,
         event=term_key(event.lemma_) if event is not None else None,
+        event_text=event.lemma_.lower() if event is not None else None,
         negated=any(t.dep_ == "neg" for t in doc), plural=plural,
         stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
         asked_name=_asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
@@ -118,6 +120,8 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
         return "date", None, False
     if word == "where":
         return "place", None, False
+    if word == "why":
+        return "description", None, False
     if word in ("who", "whom", "whose"):
         if _asked_name(doc):
             return "role", None, False

@@ -118,7 +118,7 @@ def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
 def _compose(reading: Reading, threshold: float) -> Draft:
     question = reading.question
     ranked = [c for c in reading.candidates if c.probability >= threshold]
-    lead = ranked[0]
+    lead = _fullest_statement(ranked[0], ranked)
     if question.kind in ("count", "date"):
         lead = _newest_account(ranked, lead)
     siblings = _coordinated(lead, ranked) if question.kind == "list" or question.plural else []
@@ -139,6 +139,14 @@ def _compose(reading: Reading, threshold: float) -> Draft:
     if not is_grounded(text, citations):
         return _abstain(reading)
     return Draft(text, True, citations)
+
+
+def _fullest_statement(lead: Candidate, ranked: list[Candidate]) -> Candidate:
+    """The same answer stated in the body is the better quote than the terse headline."""
+    if lead.evidence.sentence.text != lead.evidence.passage.chunk.title:
+        return lead
+    same = [c for c in ranked if c.value == lead.value and c.evidence.sentence.text != c.evidence.passage.chunk.title]
+    return same[0] if same else lead
 
 
 def _newest_account(ranked: list[Candidate], lead: Candidate) -> Candidate:
