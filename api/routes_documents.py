@@ -51,8 +51,13 @@ def _summary(record: DocumentRecord) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[DocumentOut], responses={503: _ERR})
-def list_documents(pipeline: PipelineDep) -> list[dict[str, Any]]:
-    return [_summary(r) for r in pipeline.documents()]
+def list_documents(
+    pipeline: PipelineDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Documents per page.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Documents to skip.")] = 0,
+) -> list[dict[str, Any]]:
+    """One page of the stored documents (without their text), in the store's order."""
+    return [_summary(r) for r in pipeline.documents(limit, offset)]
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses={404: _ERR, 503: _ERR})

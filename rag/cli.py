@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import logging
 import sys
@@ -12,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.text import Text
 
 from rag.config import Settings, get_settings
 from rag.errors import RagError
@@ -36,6 +38,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+class ChunkRateColumn(ProgressColumn):
+    """Documents done, chunks written and chunks per second."""
+
+    def render(self, task: Task) -> Text:
+        rate = f"{task.speed:.1f}" if task.speed else "-"
+        return Text(f"{task.fields.get('documents', 0)} documents, {task.completed:.0f} chunks, {rate} chunks/s")
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: RAG_CORPUS_DIR.")] = None,
@@ -52,10 +62,14 @@ def ingest(
     if missing:
         _fail(f"no such file or folder: {', '.join(missing)}")
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=stderr, disable=as_json
+        TextColumn("{task.description}"), BarColumn(), ChunkRateColumn(), console=stderr, disable=as_json
     ) as bar:
-        task = bar.add_task("ingesting", total=None)
-        advance = lambda doc_id: bar.update(task, advance=1, description=doc_id)  # noqa: E731
+        task = bar.add_task("ingesting", total=None, documents=0)
+        done = itertools.count(1)
+
+        def advance(doc_id: str, chunks: int = 0) -> None:
+            bar.update(task, advance=chunks, description=doc_id, documents=next(done))
+
         if server:
             report = _ingest_via_server(server, roots, prune, settings, advance)
         else:

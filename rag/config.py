@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded if unset.")
     collection: str = Field("articles", description="Chroma collection name prefix.")
     model_dir: str | None = Field(None, description="sentence-transformers folder; bundled if unset.")
+    embed_dtype: Literal["auto", "bf16", "fp32"] = Field(
+        "auto", description="Embedding precision; auto = bf16 when the CPU has AMX or AVX512-BF16."
+    )
+    index_dir: Path | None = Field(None, description="This replica's lexical index folder; default under data_dir.")
     corpus_dir: Path = Field(Path("corpus"), description="Articles `rag serve` ingests at start.")
     chunk_size: int = Field(160, ge=32, le=2048, description="Passage size in tokens.")
     chunk_overlap: int = Field(24, ge=0, le=512)
@@ -33,6 +37,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, le=600, description="Give up on the LLM after this long.")
     llm_passages: int = Field(3, ge=1, le=20, description="Top passages put in the LLM's prompt.")
     llm_max_tokens: int = Field(200, ge=16, le=4096, description="Longest LLM reply, in tokens.")
+
+    @property
+    def index_path(self) -> Path:
+        """The SQLite file of the lexical index: per replica, beside the store or in RAG_INDEX_DIR."""
+        return (self.index_dir or self.data_dir / "index") / f"{self.collection}-lexical.sqlite3"
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -1,10 +1,16 @@
-"""Chunking with llama-index, embedding, and idempotent writes to the store."""
+"""Chunking with llama-index, batched embedding across documents, and idempotent writes to the store.
+
+Every write stores its chunks first and the document record last (the commit), under a fresh write
+id, so a crash or a concurrent writer never leaves a record pointing at missing chunks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,14 +18,20 @@ from llama_index.core import Document
 from llama_index.core.ingestion import IngestionPipeline
 from llama_index.core.node_parser import SentenceSplitter
 
-from rag.documents import doc_id_for_path, iter_article_files, load_file
+from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
-from rag.errors import DocumentTooLargeError, InvalidInputError
+from rag.errors import DocumentTooLargeError, InvalidInputError, UnsupportedDocumentError
+from rag.ledger import WriteLedger, new_write_id
 from rag.models import Article, Chunk, DocumentRecord, IngestReport
 from rag.store import ChromaStore
 
 logger = logging.getLogger(__name__)
-Progress = Callable[[str], None]
+Progress = Callable[[str, int], None]  # (doc id, chunks written for it), after each document
+OnCommit = Callable[[DocumentRecord, list[Chunk]], None]
+# Chunks from several articles are embedded and stored together: the model is fastest on full batches.
+FLUSH_CHUNKS = 256
+# A write registered this long ago and never finished was abandoned (its process died): sweep it.
+ABANDONED_AFTER_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,13 @@ class WriteResult:
     chunks_written: int
 
 
+@dataclass(frozen=True)
+class _Write:
+    record: DocumentRecord
+    chunks: list[Chunk]
+    replaces: bool
+
+
 def content_hash(article: Article) -> str:
     """Covers everything a chunk carries, so a changed title or date rewrites the chunks too."""
     parts = (article.text, article.title, article.date or "", article.source or "", article.url or "")
@@ -38,16 +57,21 @@ def content_hash(article: Article) -> str:
 
 class Ingestor:
     def __init__(
-        self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int, max_chunks: int = 2_000
-    ) -> None:
+        self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int,
+        ledger: WriteLedger, on_commit: OnCommit | None = None, on_delete: Callable[[str], None] | None = None,
+        max_chunks: int = 2_000,
+    ) -> None:  # fmt: skip
         self._store = store
         self._max_chunks = max_chunks
         self._embedder = embedder
+        self._ledger = ledger
+        self._on_commit = on_commit
+        self._on_delete = on_delete
         self._pipeline = IngestionPipeline(
             transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)]
         )
 
-    def split(self, article: Article, digest: str) -> list[Chunk]:
+    def split(self, article: Article, digest: str, write_id: str = "") -> list[Chunk]:
         nodes = self._pipeline.run(documents=[Document(text=article.text, id_=article.doc_id)])
         chunks = []
         search_from = 0
@@ -61,65 +85,116 @@ class Ingestor:
             search_from = start + 1
             chunks.append(
                 Chunk(
-                    chunk_id=f"{article.doc_id}:{digest[:12]}:{index}",
-                    doc_id=article.doc_id,
-                    text=text,
-                    start=start,
-                    end=start + len(text),
-                    title=article.title,
-                    date=article.date,
-                    source=article.source,
-                    content_hash=digest,
+                    chunk_id=f"{article.doc_id}:{write_id or digest[:12]}:{index}", doc_id=article.doc_id,
+                    text=text, start=start, end=start + len(text), title=article.title, date=article.date,
+                    source=article.source, content_hash=digest, write_id=write_id,
                 )
-            )
+            )  # fmt: skip
         return chunks
 
     def write(self, article: Article) -> WriteResult:
         """Add or replace one article; the document record is written last, as the commit."""
+        planned = self._plan(article, self._store.records([article.doc_id]).get(article.doc_id))
+        if isinstance(planned, WriteResult):
+            return planned
+        self._store_writes([planned])
+        return _result(planned)
+
+    def _plan(self, article: Article, existing: DocumentRecord | None) -> _Write | WriteResult:
         digest = content_hash(article)
-        existing = self._store.document(article.doc_id, with_text=False)
-        stored = self._store.chunk_ids(article.doc_id)
-        current = [cid for cid, chash in stored if chash == digest]
-        if existing and existing.content_hash == digest and len(current) == existing.chunks:
+        if existing and existing.content_hash == digest:
             return WriteResult(article.doc_id, "unchanged", existing.chunks, 0)
-        chunks = self.split(article, digest)
+        write_id = new_write_id()
+        chunks = self.split(article, digest, write_id)
         if len(chunks) > self._max_chunks:
             raise DocumentTooLargeError(
                 f"{article.doc_id}: {len(chunks)} passages; one article may have {self._max_chunks} (split it up)"
             )
-        self._store.write_chunks(chunks, self._embedder.embed([c.text for c in chunks]))
         record = DocumentRecord(
             article.doc_id, article.title, article.date, article.source, article.url,
-            article.path, digest, len(chunks), article.text,
+            article.path, digest, len(chunks), article.text, write_id,
         )  # fmt: skip
-        self._store.put_document(record)
-        self._store.delete_chunks([cid for cid, chash in stored if chash != digest])
-        status = "updated" if existing else "added"
-        return WriteResult(article.doc_id, status, len(chunks), len(chunks))
+        return _Write(record, chunks, replaces=existing is not None)
+
+    def _store_writes(self, writes: list[_Write]) -> None:
+        """Chunks of several documents embedded and stored together, then each record committed."""
+        self._ledger.begin([(w.record.write_id, w.record.doc_id) for w in writes])
+        chunks = [chunk for w in writes for chunk in w.chunks]
+        self._store.write_chunks(chunks, self._embedder.embed([c.text for c in chunks], urgent=False))
+        self._store.put_documents([w.record for w in writes])
+        self._ledger.committed([(w.record.write_id, w.record.doc_id) for w in writes])
+        if self._on_commit:
+            for w in writes:
+                self._on_commit(w.record, w.chunks)
+        self._ledger.finish([w.record.write_id for w in writes])
+        self._clean_up([w.record.doc_id for w in writes])
+
+    def _clean_up(self, doc_ids: list[str]) -> None:
+        """Delete these documents' chunks that no record points at, except those of writes in progress.
+
+        The order of the reads matters: a write not in progress when the ledger is read had already put
+        its record, so if the record read next names another write, that write's put came later and the
+        first one is superseded for good. A writer that lost a race deletes its own chunks this way, or
+        the winner does, whichever cleans up last.
+        """
+        in_progress = self._writes_in_progress()
+        current = {doc_id: record.version for doc_id, record in self._store.records(doc_ids).items()}
+        self._store.delete_chunks(
+            [
+                cid
+                for doc_id, cid, version in self._store.chunk_versions(doc_ids)
+                if version != current.get(doc_id) and version not in in_progress
+            ]
+        )
+
+    def _writes_in_progress(self, doc_id: str | None = None) -> set[str]:
+        cutoff = time.time() - ABANDONED_AFTER_S
+        return {write_id for write_id, (_doc, started) in self._ledger.pending(doc_id).items() if started >= cutoff}
+
+    def delete(self, doc_id: str) -> None:
+        self._store.delete_document(doc_id, keep_writes=sorted(self._writes_in_progress(doc_id)))
+        self._ledger.committed([(f"delete-{new_write_id()}", doc_id)])
+        if self._on_delete:
+            self._on_delete(doc_id)
 
     def sweep_orphans(self) -> int:
-        """Delete chunks no committed document record points at (left by an interrupted ingest)."""
-        committed = {r.doc_id: r.content_hash for r in self._store.documents()}
-        orphans = [cid for cid, chash in self._store.chunk_ids() if committed.get(cid.split(":", 1)[0]) != chash]
-        self._store.delete_chunks(orphans)
-        return len(orphans)
+        """Delete the chunks of abandoned writes (registered long ago, never finished): by age, not by scan."""
+        cutoff = time.time() - ABANDONED_AFTER_S
+        abandoned = {w: doc for w, (doc, started) in self._ledger.pending().items() if started < cutoff}
+        self._clean_up(sorted(set(abandoned.values())))
+        self._ledger.finish(sorted(abandoned))
+        return len(abandoned)
 
     def ingest_paths(
         self, roots: Iterable[Path], prune: bool = False, progress: Progress | None = None
     ) -> IngestReport:
         """Ingest files and folders; every file is read and checked before anything is written."""
-        articles = load_articles(roots)
+        roots = list(roots)
+        files = article_files(roots)
         report = IngestReport()
         self.sweep_orphans()
-        for article in articles:
-            result = self.write(article)
-            setattr(report, result.status, getattr(report, result.status) + 1)
-            report.chunks_written += result.chunks_written
-            if progress:
-                progress(article.doc_id)
+        queued: list[_Write] = []
+        for batch in _batches(files, 32):
+            existing = self._store.records([doc_id for _path, doc_id in batch])
+            for path, doc_id in batch:
+                planned = self._plan(load_file(path, doc_id), existing.get(doc_id))
+                if isinstance(planned, WriteResult):
+                    _count(report, planned, progress)
+                    continue
+                queued.append(planned)
+                if sum(len(w.chunks) for w in queued) >= FLUSH_CHUNKS:
+                    self._flush(queued, report, progress)
+        self._flush(queued, report, progress)
         if prune:
-            report.removed = self.prune(roots, {a.doc_id for a in articles})
+            report.removed = self.prune(roots, {doc_id for _path, doc_id in files})
         return report
+
+    def _flush(self, queued: list[_Write], report: IngestReport, progress: Progress | None) -> None:
+        if queued:
+            self._store_writes(queued)
+            for w in queued:
+                _count(report, _result(w), progress)
+            queued.clear()
 
     def prune(self, roots: Iterable[Path], seen: set[str]) -> int:
         """Remove documents that came from files under these roots that are gone now."""
@@ -129,21 +204,48 @@ class Ingestor:
             if record.doc_id in seen or not record.path:
                 continue
             if any(record.path.startswith(folder + "/") for folder in folders) and not Path(record.path).exists():
-                self._store.delete_document(record.doc_id)
+                self.delete(record.doc_id)
                 removed += 1
         return removed
 
 
-def load_articles(roots: Iterable[Path]) -> list[Article]:
-    articles: list[Article] = []
+def _result(write: _Write) -> WriteResult:
+    status = "updated" if write.replaces else "added"
+    return WriteResult(write.record.doc_id, status, len(write.chunks), len(write.chunks))
+
+
+def _count(report: IngestReport, result: WriteResult, progress: Progress | None) -> None:
+    setattr(report, result.status, getattr(report, result.status) + 1)
+    report.chunks_written += result.chunks_written
+    if progress:
+        progress(result.doc_id, result.chunks_written)
+
+
+def _batches(items: list[tuple[Path, str]], size: int) -> Iterator[list[tuple[Path, str]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def article_files(roots: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(path, doc id) of every article under the roots, each checked readable as UTF-8 text."""
+    files: list[tuple[Path, str]] = []
     for root in roots:
         if not root.exists():
             raise InvalidInputError(f"{root}: no such file or folder")
         base = root if root.is_dir() else root.parent
         for path in iter_article_files(root):
-            articles.append(load_file(path, doc_id_for_path(path, base)))
-    ids = [a.doc_id for a in articles]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            check_suffix(path.name)
+            try:
+                decode_article_bytes(path.read_bytes(), str(path))
+            except OSError as exc:
+                raise UnsupportedDocumentError(f"{path}: cannot be read ({exc.strerror})") from None
+            files.append((path, doc_id_for_path(path, base)))
+    duplicates = sorted(doc_id for doc_id, n in Counter(doc_id for _path, doc_id in files).items() if n > 1)
     if duplicates:
         raise InvalidInputError(f"two files map to the same document id: {', '.join(duplicates)}; rename one")
-    return articles
+    return files
+
+
+def load_articles(roots: Iterable[Path]) -> list[Article]:
+    """Every article under the roots, loaded and cleaned (for tools that need them all at once)."""
+    return [load_file(path, doc_id) for path, doc_id in article_files(roots)]

@@ -32,6 +32,11 @@ class Chunk:
     date: str | None
     source: str | None
     content_hash: str
+    write_id: str = ""  # the write that stored it; a document's committed write is in its record
+
+    @property
+    def version(self) -> str:
+        return self.write_id or self.content_hash
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,11 @@ class DocumentRecord:
     content_hash: str
     chunks: int
     text: str = ""
+    write_id: str = ""  # the write whose chunks are committed; empty for records written before write ids
+
+    @property
+    def version(self) -> str:
+        return self.write_id or self.content_hash
 
 
 @dataclass(frozen=True)

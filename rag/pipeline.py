@@ -16,7 +16,10 @@ from rag.config import Settings
 from rag.documents import check_suffix, decode_article_bytes, parse_article, upload_id
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from rag.errors import DocumentConflictError, DocumentNotFoundError, InvalidInputError
+from rag.index.follower import IndexFollower
+from rag.index.lexical import LexicalIndex
 from rag.ingest import Ingestor, WriteResult, content_hash
+from rag.ledger import WriteLedger
 from rag.llm import ChatTurn, Final, LLMAnswerer, LLMClient, Token
 from rag.llm.answerer import Verdict
 from rag.models import Answer, Article, DocumentRecord, IngestReport, Passage
@@ -32,23 +35,30 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
         self._llm = _llm_answerer(settings)  # first: a bad LLM setting fails before the model loads
-        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
         self.store = store or ChromaStore(
             connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
         )
+        ledger = WriteLedger(self.store.client, settings.collection)
+        # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
+        self.index = LexicalIndex(settings.index_path)
+        self._follower = IndexFollower(self.store, ledger, self.index, _store_key(settings))
+        self._follower.start()
         self._ingestor = Ingestor(
-            self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, settings.max_document_chunks
-        )
+            self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, ledger,
+            on_commit=self._follower.commit, on_delete=self.index.remove_document,
+            max_chunks=settings.max_document_chunks,
+        )  # fmt: skip
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
         # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.
         self._text_vectors = CachedEmbedder(self.embedder)
-        self._retriever = HybridRetriever(self.store, self._text_vectors)
+        self._retriever = HybridRetriever(self.store, self._text_vectors, self.index, self._follower)
         self._answerer = ExtractiveAnswerer(self._text_vectors)
         # One writer at a time; readers never wait on it because every write commits last.
         self._write_lock = threading.Lock()
 
     def ingest(
-        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str], None] | None = None
+        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[str, int], None] | None = None
     ) -> IngestReport:
         with self._write_lock:
             return self._ingestor.ingest_paths(list(paths), prune=prune, progress=progress)
@@ -80,10 +90,11 @@ class Pipeline:
         with self._write_lock:
             if self.store.document(doc_id, with_text=False) is None:
                 raise DocumentNotFoundError(f"no document with id {doc_id!r}; `rag documents` lists them")
-            self.store.delete_document(doc_id)
+            self._ingestor.delete(doc_id)
 
-    def documents(self) -> list[DocumentRecord]:
-        return self.store.documents()
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentRecord]:
+        """Document records (without text), one page of them when `limit` is given."""
+        return self.store.documents(limit, offset)
 
     def document(self, doc_id: str) -> DocumentRecord:
         record = self.store.document(doc_id)
@@ -98,7 +109,8 @@ class Pipeline:
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
         history: list[str] | None = None, answerer: str | None = None, turns: list[ChatTurn] | None = None,
     ) -> Answer:  # fmt: skip
-        return self.ask_with_passages(question, top_k, mode, history, answerer, turns)[0]
+        with self.store.reading():  # the store's writers pause between batches while questions run
+            return self.ask_with_passages(question, top_k, mode, history, answerer, turns)[0]
 
     def ask_with_passages(
         self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid",
@@ -204,8 +216,9 @@ class Pipeline:
         return self.store.ping()
 
     def counts(self) -> tuple[int, int]:
-        """(documents, chunks) stored."""
-        return self.store.count_documents(), self.store.count_chunks()
+        """(documents, chunks) committed, from this replica's index: no scan of the store."""
+        self._retriever.stats()
+        return self.index.document_count(), self.index.chunk_count()
 
 
 def check_question(question: str, limit: int) -> str:
@@ -216,6 +229,12 @@ def check_question(question: str, limit: int) -> str:
     if len(question) > limit:
         raise InvalidInputError(f"the question is {len(question)} characters long; the limit is {limit}")
     return question
+
+
+def _store_key(settings: Settings) -> str:
+    """Which store the local index mirrors: another one means a rebuild at start."""
+    where = settings.chroma_url or str(settings.data_dir.resolve())
+    return f"{where}#{settings.collection}"
 
 
 def _llm_answerer(settings: Settings) -> LLMAnswerer | None:

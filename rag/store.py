@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -17,7 +20,9 @@ from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk, DocumentRecord
 
 logger = logging.getLogger(__name__)
-_BATCH = 256
+# Chunks are written in small batches, and while questions run the writer pauses after each batch as long
+# as the batch took: Chroma holds the GIL through a write, so every thread waits for the batch in progress.
+_BATCH = 32
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
 _P = ParamSpec("_P")
@@ -72,6 +77,8 @@ class ChromaStore:
 
     def __init__(self, client: Any, prefix: str = "articles") -> None:
         self._client = client
+        self._readers = 0
+        self._readers_lock = threading.Lock()
         self._open(prefix)
 
     @guarded
@@ -82,6 +89,21 @@ class ChromaStore:
         )
         self._documents = client.get_or_create_collection(f"{prefix}-documents", embedding_function=None)
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Marks a question in progress: bulk writes leave it half the time."""
+        with self._readers_lock:
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._readers_lock:
+                self._readers -= 1
+
+    @property
+    def client(self) -> Any:
+        return self._client
+
     def ping(self) -> bool:
         try:
             self._client.heartbeat()
@@ -90,8 +112,9 @@ class ChromaStore:
             return False
 
     @guarded
-    def documents(self) -> list[DocumentRecord]:
-        result = self._documents.get(include=["metadatas"])
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentRecord]:
+        """Document records without their text; one page of them when `limit` is given."""
+        result = self._documents.get(include=["metadatas"], limit=limit, offset=offset or None)
         records = [_record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)]
         return sorted(records, key=lambda r: r.doc_id)
 
@@ -105,29 +128,49 @@ class ChromaStore:
         return _record(doc_id, result["metadatas"][0], text)
 
     @guarded
+    def records(self, doc_ids: Sequence[str]) -> dict[str, DocumentRecord]:
+        """The records of these documents that exist, without their text."""
+        if not doc_ids:
+            return {}
+        result = self._documents.get(ids=list(doc_ids), include=["metadatas"])
+        return {doc_id: _record(doc_id, meta) for doc_id, meta in zip(result["ids"], result["metadatas"], strict=True)}
+
     def put_document(self, record: DocumentRecord) -> None:
-        self._documents.upsert(
-            ids=[record.doc_id],
-            embeddings=[_PLACEHOLDER_VECTOR],
-            documents=[record.text],
-            metadatas=[_clean_meta(_record_meta(record))],
-        )
+        self.put_documents([record])
 
     @guarded
-    def delete_document(self, doc_id: str) -> None:
+    def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        """The commit of each record's write: its chunks are stored before this."""
+        if records:
+            self._documents.upsert(
+                ids=[r.doc_id for r in records],
+                embeddings=[_PLACEHOLDER_VECTOR] * len(records),
+                documents=[r.text for r in records],
+                metadatas=[_clean_meta(_record_meta(r)) for r in records],
+            )
+
+    @guarded
+    def delete_document(self, doc_id: str, keep_writes: Sequence[str] = ()) -> None:
+        """Delete the record, then its chunks except those of writes still in progress."""
         self._documents.delete(ids=[doc_id])
-        self._chunks.delete(where={"doc_id": doc_id})
+        if keep_writes:
+            self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"write_id": {"$nin": list(keep_writes)}}]})
+        else:
+            self._chunks.delete(where={"doc_id": doc_id})
 
     @guarded
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
+            began = time.perf_counter()
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=embeddings[start : start + _BATCH].tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[_chunk_meta(c) for c in batch],
             )
+            if self._readers:
+                time.sleep(time.perf_counter() - began)
 
     @guarded
     def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
@@ -135,6 +178,37 @@ class ChromaStore:
         where = {"doc_id": doc_id} if doc_id else None
         result = self._chunks.get(where=where, include=["metadatas"])
         return [(cid, str(meta["content_hash"])) for cid, meta in zip(result["ids"], result["metadatas"], strict=True)]
+
+    @guarded
+    def chunk_versions(self, doc_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(doc id, chunk id, version) of these documents' chunks: the version is the write that stored it."""
+        if not doc_ids:
+            return []
+        result = self._chunks.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"])
+        return [
+            (str(meta["doc_id"]), cid, _version(meta))
+            for cid, meta in zip(result["ids"], result["metadatas"], strict=True)
+        ]
+
+    @guarded
+    def committed_chunks(self, record: DocumentRecord) -> list[Chunk]:
+        """The chunks the record points at, in text order."""
+        key = {"write_id": record.write_id} if record.write_id else {"content_hash": record.content_hash}
+        result = self._chunks.get(where={"$and": [{"doc_id": record.doc_id}, key]}, include=["metadatas", "documents"])
+        chunks = [
+            _chunk(cid, text, meta)
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.start)
+
+    @guarded
+    def chunk_page(self, offset: int, limit: int) -> list[Chunk]:
+        """One page of all stored chunks (start-up rebuilds of a local index, never per request)."""
+        result = self._chunks.get(include=["metadatas", "documents"], limit=limit, offset=offset or None)
+        return [
+            _chunk(cid, text, meta)
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+        ]
 
     @guarded
     def delete_chunks(self, ids: list[str]) -> None:
@@ -188,6 +262,7 @@ def _record_meta(record: DocumentRecord) -> dict[str, Any]:
         "path": record.path,
         "content_hash": record.content_hash,
         "chunks": record.chunks,
+        "write_id": record.write_id or None,
     }
 
 
@@ -202,6 +277,7 @@ def _record(doc_id: str, meta: Any, text: str = "") -> DocumentRecord:
         content_hash=str(meta.get("content_hash", "")),
         chunks=int(meta.get("chunks", 0)),
         text=text or "",
+        write_id=str(meta.get("write_id", "")),
     )
 
 
@@ -215,8 +291,13 @@ def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
             "date": chunk.date,
             "source": chunk.source,
             "content_hash": chunk.content_hash,
+            "write_id": chunk.write_id or None,
         }
     )
+
+
+def _version(meta: Any) -> str:
+    return str(meta.get("write_id") or meta.get("content_hash", ""))
 
 
 def _chunk(chunk_id: str, text: Any, meta: Any) -> Chunk:
@@ -230,4 +311,5 @@ def _chunk(chunk_id: str, text: Any, meta: Any) -> Chunk:
         date=meta.get("date"),
         source=meta.get("source"),
         content_hash=str(meta.get("content_hash", "")),
+        write_id=str(meta.get("write_id", "")),
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.embedding import CachedEmbedder, SentenceTransformerEmbedder
+from rag.embedding import CachedEmbedder, SentenceTransformerEmbedder, cpu_has_bf16, resolve_dtype
+from tests.conftest import HEADLINE
+
+EVAL_QUESTIONS = [HEADLINE, "Who met Lavrov in Havana?", "When did the visit end?"]
 
 
 class CountingEmbedder:
@@ -13,7 +16,7 @@ class CountingEmbedder:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
         self.seen.extend(texts)
         return np.array([[float(len(t))] for t in texts], dtype=np.float32)
 
@@ -37,3 +40,23 @@ def test_cached_vectors_are_the_model_vectors(embedder: SentenceTransformerEmbed
     second = cache.embed(list(reversed(texts)))
     assert np.allclose(first, embedder.embed(texts), atol=1e-5)
     assert np.allclose(second, first[::-1])
+
+
+def test_bf16_and_fp32_vectors_of_the_corpus_agree(corpus_pipeline, tmp_path) -> None:
+    chunks, _terms = corpus_pipeline.index.snapshot()
+    texts = [c.text for c in chunks] + EVAL_QUESTIONS
+    fp32 = SentenceTransformerEmbedder(dtype="fp32").embed(texts)
+    bf16 = SentenceTransformerEmbedder(dtype="bf16").embed(texts, urgent=False)
+    cosines = np.sum(fp32 * bf16, axis=1)
+    assert len(texts) > 10
+    assert cosines.min() >= 0.995, cosines.min()
+
+
+def test_auto_dtype_follows_the_cpu_flags(tmp_path) -> None:
+    flags = tmp_path / "cpuinfo"
+    flags.write_text("flags\t\t: fpu sse2 avx2 avx512f\n")
+    assert not cpu_has_bf16(flags)
+    flags.write_text("flags\t\t: fpu sse2 avx512f avx512_bf16 amx_tile\n")
+    assert cpu_has_bf16(flags)
+    assert not cpu_has_bf16(tmp_path / "missing")
+    assert resolve_dtype("fp32") == "fp32"

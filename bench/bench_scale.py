@@ -1,0 +1,132 @@
+"""Stores of 1k, 10k and 100k chunks: ready time, /ask p50/p95, upload->answerable, RSS of `rag serve`.
+
+    python bench/bench_scale.py [--sizes 1000,10000,100000] [--ingest-up-to 10000] [--quick]
+
+Stores up to --ingest-up-to chunks are filled through `rag ingest` (synthetic articles made of corpus
+sentences); bigger ones directly, with synthetic chunks and precomputed vectors (5 chunks a document),
+and their local lexical index is built once before the server starts (as a replica that ran before).
+--quick: sizes 1000 and 10000, both filled directly, 20 questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from serving import rag_serve, rss_mb  # bench/ is on sys.path when run as a script
+from synthetic import nearby_vectors, synthetic_chunk_texts, write_articles
+
+from eval.dataset import DEFAULT_SET, load_eval_set
+from eval.scoring import percentile
+from rag.config import get_settings
+from rag.ledger import new_write_id
+from rag.models import Chunk, DocumentRecord
+from rag.pipeline import Pipeline
+
+FACT = "The Ostravel canal now carries 4,521 barges a year, its operator said on Tuesday."
+FACT_QUESTION = "How many barges a year does the Ostravel canal carry?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--ingest-up-to", type=int, default=10_000)
+    parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    sizes = [1000, 10_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    ingest_up_to = 0 if args.quick else args.ingest_up_to
+    questions = [item.question for item in load_eval_set(DEFAULT_SET)][: 20 if args.quick else args.questions]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start (shared machine)")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "data"
+            started = time.perf_counter()
+            how = _fill_by_ingest(Path(tmp), data, size) if size <= ingest_up_to else _fill_directly(data, size)
+            print(f"\n{size} chunks ({how}, filled in {time.perf_counter() - started:.0f} s)")
+            _measure(data, Path(tmp) / "serve.log", questions)
+
+
+def _fill_by_ingest(tmp: Path, data: Path, chunks: int) -> str:
+    folder = tmp / "articles"
+    write_articles(folder, max(1, chunks // 4))  # about 4 chunks an article
+    env = {**os.environ, "RAG_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(folder), "--json"], env=env, check=True)
+    return "through `rag ingest`"
+
+
+def _fill_directly(data: Path, size: int) -> str:
+    pipeline = Pipeline(get_settings(data_dir=data))
+    texts = synthetic_chunk_texts(size)
+    vectors = nearby_vectors(pipeline.embedder.embed(texts[:500], urgent=False), size)
+    for start in range(0, size, 5000):
+        records, chunks = [], []
+        for doc_start in range(start, min(size, start + 5000), 5):
+            doc_id, write_id = f"synthetic-{doc_start // 5:06d}", new_write_id()
+            body = texts[doc_start : doc_start + 5]
+            offsets = [sum(len(t) + 2 for t in body[:i]) for i in range(len(body))]
+            chunks += [
+                Chunk(f"{doc_id}:{write_id}:{i}", doc_id, text, offsets[i], offsets[i] + len(text),
+                      f"Synthetic {doc_id}", "2024-01-01", "bench", "h" + write_id, write_id)
+                for i, text in enumerate(body)
+            ]  # fmt: skip
+            records.append(
+                DocumentRecord(doc_id, f"Synthetic {doc_id}", "2024-01-01", "bench", None, None,
+                               "h" + write_id, len(body), "\n\n".join(body), write_id)
+            )  # fmt: skip
+        pipeline.store.write_chunks(chunks, vectors[start : start + len(chunks)])
+        pipeline.store.put_documents(records)
+        pipeline._ingestor._ledger.committed([(r.write_id, r.doc_id) for r in records])
+        for record in records:
+            pipeline._follower.commit(record, [c for c in chunks if c.doc_id == record.doc_id])
+    pipeline._follower.catch_up(force=True)  # the cursor a replica that ran before would have saved
+    return "filled directly, precomputed vectors"
+
+
+def _measure(data: Path, log: Path, questions: list[str]) -> None:
+    with rag_serve(data, log) as (base, process, ready), httpx.Client(base_url=base, timeout=120) as client:
+        first, _stage = _ask(client, questions[0])
+        measured = [_ask(client, q) for q in questions]
+        latencies = [total for total, _retrieve in measured]
+        retrieve_stage = sorted(retrieve for _total, retrieve in measured)
+        started = time.perf_counter()
+        response = client.post("/documents", json={"title": "Ostravel canal", "text": FACT})
+        response.raise_for_status()
+        uploaded = time.perf_counter()
+        doc_id = response.json()["doc_id"]
+        while not _cites(client, doc_id) and time.perf_counter() - uploaded < 30:
+            time.sleep(0.01)
+        answerable = time.perf_counter()
+        rss = rss_mb(process.pid)
+    ordered = sorted(latencies)
+    print(f"  ready {ready:.1f} s; first /ask {first * 1000:.0f} ms; RSS {rss:.0f} MB")
+    print(f"  /ask over {len(ordered)} questions: p50 {statistics.median(ordered) * 1000:.0f} ms, "
+          f"p95 {percentile(ordered, 95) * 1000:.0f} ms; retrieve stage (server-side) "
+          f"p50 {statistics.median(retrieve_stage):.0f} ms, p95 {percentile(retrieve_stage, 95):.0f} ms")  # fmt: skip
+    after = (answerable - uploaded) * 1000
+    print(f"  upload {(uploaded - started) * 1000:.0f} ms, then answerable after {after:.0f} ms "
+          f"(upload->answerable {(answerable - started) * 1000:.0f} ms)")  # fmt: skip
+
+
+def _cites(client: httpx.Client, doc_id: str) -> bool:
+    citations = client.post("/ask", json={"question": FACT_QUESTION}).json()["citations"]
+    return any(c["doc_id"] == doc_id for c in citations)
+
+
+def _ask(client: httpx.Client, question: str) -> tuple[float, float]:
+    """Seconds for the whole request, and the server's retrieve stage in ms."""
+    started = time.perf_counter()
+    response = client.post("/ask", json={"question": question})
+    response.raise_for_status()
+    return time.perf_counter() - started, float(response.json()["timings_ms"]["retrieve"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Keeps this replica's lexical index in step with the shared store, one changed document at a time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from rag.index.lexical import LexicalIndex, analyser_version
+from rag.ledger import WriteLedger
+from rag.models import Chunk, DocumentRecord
+from rag.store import ChromaStore
+
+logger = logging.getLogger(__name__)
+# Changes are read again this far back: a writer's entry can become visible a little after its timestamp,
+# and replicas' clocks may differ by a little.
+OVERLAP_S = 5.0
+_REBUILD_PAGE = 5_000
+
+
+class IndexFollower:
+    """Reads the change log at most once per `interval` seconds and applies only changed documents."""
+
+    def __init__(
+        self, store: ChromaStore, ledger: WriteLedger, index: LexicalIndex, store_key: str, interval: float = 1.0
+    ) -> None:
+        self._store = store
+        self._ledger = ledger
+        self._index = index
+        self._store_key = store_key
+        self._interval = interval
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """At start-up: rebuild when the analyser or the store changed, else catch up from the saved cursor."""
+        if self._index.meta("analyser") != analyser_version() or self._index.meta("store") != self._store_key:
+            self.rebuild()
+        self.catch_up(force=True)
+
+    def rebuild(self) -> None:
+        """Index every committed chunk of the store again (start-up only: it reads the whole corpus)."""
+        started = time.time()
+        logger.info("rebuilding the lexical index from the store")
+        self._index.clear()
+        records = {r.doc_id: r for r in self._store.documents()}
+        grouped: dict[str, list[Chunk]] = {}
+        offset = 0
+        while page := self._store.chunk_page(offset, _REBUILD_PAGE):
+            offset += len(page)
+            for chunk in page:
+                record = records.get(chunk.doc_id)
+                if record is not None and chunk.version == record.version:
+                    grouped.setdefault(chunk.doc_id, []).append(chunk)
+        for doc_id, record in records.items():
+            self._index.replace_document(doc_id, record.version, sorted(grouped.get(doc_id, []), key=lambda c: c.start))
+        self._index.set_meta("analyser", analyser_version())
+        self._index.set_meta("store", self._store_key)
+        self._index.set_meta("cursor", repr(started))
+        logger.info("lexical index rebuilt: %d documents, %d chunks", len(records), self._index.chunk_count())
+
+    def catch_up(self, force: bool = False) -> None:
+        """Apply the documents changed since the last look; skipped if looked at within the interval."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self._interval:
+            return
+        if not self._lock.acquire(blocking=force):
+            return  # another request is catching up right now; this one answers from the index as it is
+        try:
+            self._checked_at = now
+            cursor = float(self._index.meta("cursor") or 0.0)
+            changed, latest = self._ledger.changed_since(cursor - OVERLAP_S)
+            self.apply(sorted(changed))
+            if latest > cursor:
+                self._index.set_meta("cursor", repr(latest))
+        finally:
+            self._lock.release()
+
+    def apply(self, doc_ids: list[str]) -> None:
+        """Bring these documents to the version the store has committed now."""
+        if not doc_ids:
+            return
+        records = self._store.records(doc_ids)
+        held = self._index.versions(doc_ids)
+        for doc_id in doc_ids:
+            record = records.get(doc_id)
+            if record is None:
+                if doc_id in held:
+                    self._index.remove_document(doc_id)
+            elif held.get(doc_id) != record.version:
+                self.commit(record, self._store.committed_chunks(record))
+
+    def commit(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
+        self._index.replace_document(record.doc_id, record.version, chunks)

@@ -1,0 +1,209 @@
+"""The lexical index: SQLite FTS5 with bm25(), plus document frequencies and the vocabulary.
+
+Updated per document (one transaction each), persisted in one file, never rebuilt per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from rag.models import Chunk
+from rag.text import content_terms
+
+# Words in many inflections: when content_terms() changes (another stemmer), its output here changes.
+_ANALYSER_PROBE = (
+    "The ministers visited Havana twice; visits, visiting and visitor's invitations were announced, "
+    "agreements signed by twenty-four countries' leaders, and the universities studied it."
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(doc_id TEXT PRIMARY KEY, version TEXT NOT NULL, chunks INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, title TEXT NOT NULL, date TEXT, source TEXT,
+    content_hash TEXT NOT NULL, write_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(terms, tokenize="unicode61 tokenchars '-'''");
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL, head TEXT NOT NULL,
+    size INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS terms_by_shape ON terms(head, size);
+CREATE TABLE IF NOT EXISTS totals(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO totals VALUES ('documents', 0), ('chunks', 0);
+"""
+_CHUNK_COLUMNS = "chunk_id, doc_id, text, start, end, title, date, source, content_hash, write_id"
+
+
+def analyser_version() -> str:
+    """A fingerprint of what content_terms() does now; a stored index with another one is rebuilt."""
+    return hashlib.sha256(" ".join(content_terms(_ANALYSER_PROBE)).encode()).hexdigest()[:16]
+
+
+class LexicalIndex:
+    """BM25 over committed chunks and their term statistics, kept in one SQLite file.
+
+    One writer at a time (a lock); readers use their own connection per thread (WAL), so a write
+    never blocks a question.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._writer = self._connect()
+        self._writer.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+    def _reader(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            self._writer.execute("COMMIT")
+
+    # --- metadata kept beside the index: analyser version, the change cursor ---
+
+    def meta(self, key: str) -> str | None:
+        row = self._reader().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- writes: one document at a time ---
+
+    def replace_document(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
+        """Make the index hold exactly these chunks for the document (its committed version)."""
+        with self._transaction() as db:
+            _remove(db, doc_id)
+            for chunk in chunks:
+                cursor = db.execute(
+                    f"INSERT INTO chunks({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (chunk.chunk_id, chunk.doc_id, chunk.text, chunk.start, chunk.end, chunk.title,
+                     chunk.date, chunk.source, chunk.content_hash, chunk.write_id),
+                )  # fmt: skip
+                terms = content_terms(chunk.text)
+                db.execute("INSERT INTO chunk_terms(rowid, terms) VALUES (?, ?)", (cursor.lastrowid, " ".join(terms)))
+                _count_terms(db, set(terms), +1)
+            db.execute(
+                "INSERT INTO documents(doc_id, version, chunks) VALUES (?, ?, ?)", (doc_id, version, len(chunks))
+            )
+            _add_totals(db, 1, len(chunks))
+
+    def remove_document(self, doc_id: str) -> None:
+        with self._transaction() as db:
+            _remove(db, doc_id)
+
+    def clear(self) -> None:
+        with self._transaction() as db:
+            for table in ("documents", "chunks", "chunk_terms", "terms"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("UPDATE totals SET value = 0")
+
+    # --- reads ---
+
+    def versions(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The committed version of each of these documents that the index holds."""
+        ids = list(set(doc_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._reader().execute(f"SELECT doc_id, version FROM documents WHERE doc_id IN ({marks})", ids)
+        return {str(doc_id): str(version) for doc_id, version in rows}
+
+    def search(self, terms: list[str], limit: int) -> list[tuple[Chunk, float]]:
+        """Chunks ranked by BM25 over any of the terms, best first, with positive scores."""
+        if not terms:
+            return []
+        query = " OR ".join(f'"{term}"' for term in dict.fromkeys(terms))
+        rows = self._reader().execute(
+            f"SELECT {_CHUNK_COLUMNS}, bm25(chunk_terms) FROM chunk_terms JOIN chunks ON chunks.id = chunk_terms.rowid"
+            " WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [(_chunk(row), -float(row[-1])) for row in rows]
+
+    def snapshot(self) -> tuple[list[Chunk], dict[str, int]]:
+        """Every chunk and every term's frequency (tests and tools: it reads the whole index)."""
+        chunks = [_chunk(row) for row in self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks")]
+        return chunks, {str(t): int(df) for t, df in self._reader().execute("SELECT term, df FROM terms")}
+
+    def chunk_count(self) -> int:
+        return int(self._reader().execute("SELECT value FROM totals WHERE name = 'chunks'").fetchone()[0])
+
+    def document_count(self) -> int:
+        return int(self._reader().execute("SELECT value FROM totals WHERE name = 'documents'").fetchone()[0])
+
+    def chunks_containing(self, term: str) -> int:
+        row = self._reader().execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def similar_terms(self, term: str, limit: int = 5) -> list[str]:
+        """Terms of the same first letter and nearly the same length, ranked by edit similarity."""
+        if not term:
+            return []
+        rows = self._reader().execute(
+            "SELECT term FROM terms WHERE head = ? AND size BETWEEN ? AND ?", (term[0], len(term) - 2, len(term) + 2)
+        )
+        candidates = [str(row[0]) for row in rows]
+        found = process.extract(term, candidates, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+        return [candidate for candidate, _score, _i in found]
+
+
+def _add_totals(db: sqlite3.Connection, documents: int, chunks: int) -> None:
+    db.execute("UPDATE totals SET value = value + ? WHERE name = 'documents'", (documents,))
+    db.execute("UPDATE totals SET value = value + ? WHERE name = 'chunks'", (chunks,))
+
+
+def _remove(db: sqlite3.Connection, doc_id: str) -> None:
+    held = db.execute("SELECT chunks FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if held is not None:
+        _add_totals(db, -1, -int(held[0]))
+    rows = db.execute("SELECT id, text FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+    for rowid, text in rows:
+        _count_terms(db, set(content_terms(text)), -1)
+        db.execute("DELETE FROM chunk_terms WHERE rowid = ?", (rowid,))
+    db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+    db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+
+def _count_terms(db: sqlite3.Connection, terms: set[str], change: int) -> None:
+    if change > 0:
+        db.executemany(
+            "INSERT INTO terms(term, df, head, size) VALUES (?, 1, ?, ?) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(term, term[0], len(term)) for term in terms],
+        )
+    else:
+        db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", [(term,) for term in terms])
+        db.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", [(term,) for term in terms])
+
+
+def _chunk(row: tuple[object, ...]) -> Chunk:
+    chunk_id, doc_id, text, start, end, title, date, source, content_hash, write_id = row[:10]
+    return Chunk(
+        chunk_id=str(chunk_id), doc_id=str(doc_id), text=str(text), start=int(start), end=int(end),  # type: ignore[call-overload]
+        title=str(title), date=date, source=source, content_hash=str(content_hash), write_id=str(write_id),  # type: ignore[arg-type]
+    )  # fmt: skip
