@@ -47,6 +47,9 @@ def describe(app: FastAPI, settings: Settings) -> dict[str, Any]:
 
 def _set_limits(components: dict[str, Any], settings: Settings) -> None:
     components["AskRequest"]["properties"]["question"]["maxLength"] = settings.max_question_chars
+    if not settings.llm_url:  # the spec names only the answerers this service can run
+        answerer = components["AskRequest"]["properties"]["answerer"]
+        answerer["anyOf"][0]["enum"] = ["extractive"]
     text = components["DocumentIn"]["properties"]["text"]
     text["description"] += f" The whole body may be at most {settings.max_upload_bytes} bytes."
 

@@ -54,7 +54,7 @@ def _summary(record: DocumentRecord) -> dict[str, Any]:
 def list_documents(
     pipeline: PipelineDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Documents per page.")] = 100,
-    offset: Annotated[int, Query(ge=0, description="Documents to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Documents to skip.")] = 0,
 ) -> list[dict[str, Any]]:
     """One page of the stored documents (without their text), in the store's order."""
     return [_summary(r) for r in pipeline.documents(limit, offset)]

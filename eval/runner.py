@@ -77,7 +77,7 @@ def summary_table(results: list[Scores]) -> Table:
 
 
 def type_table(by_split: dict[str, list[Outcome]]) -> Table:
-    table = Table(title="Accuracy per answer type (none: abstained)", padding=(0, 1))
+    table = Table(title="Accuracy per type", caption="none: right when abstained", padding=(0, 1))
     table.add_column("type")
     for split in by_split:
         table.add_column(split, justify="right")

@@ -123,10 +123,11 @@ def ask(
     answerer: Annotated[str | None, typer.Option(help="extractive or llm (default RAG_ANSWERER).")] = None,
 ) -> None:
     """Answer a question from the stored articles, with quotes."""
-    from rag.pipeline import check_question
+    from rag.pipeline import check_answerer, check_question
 
     settings = get_settings()
     check_question(question, settings.max_question_chars)
+    check_answerer(answerer, settings)
     answer = _stored_pipeline(settings).ask(question, top_k=top_k, answerer=answerer)
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

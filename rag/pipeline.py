@@ -184,12 +184,7 @@ class Pipeline:
         self.check_answerer(answerer)
 
     def check_answerer(self, answerer: str | None) -> str:
-        chosen = answerer or self.settings.answerer
-        if chosen not in ANSWERERS:
-            raise InvalidInputError(f"answerer must be one of {', '.join(ANSWERERS)}, got {chosen!r}")
-        if chosen == "llm" and self._llm is None:
-            raise InvalidInputError("the llm answerer needs an LLM server: set RAG_LLM_URL (OpenAI-compatible)")
-        return chosen
+        return check_answerer(answerer, self.settings)
 
     def llm_state(self) -> dict[str, str | None]:
         """The default answerer and the LLM server's state; never raises."""
@@ -219,6 +214,16 @@ class Pipeline:
         """(documents, chunks) committed, from this replica's index: no scan of the store."""
         self._retriever.stats()
         return self.index.document_count(), self.index.chunk_count()
+
+
+def check_answerer(answerer: str | None, settings: Settings) -> str:
+    """The answerer to use, or an error a person can act on (checked before anything is opened)."""
+    chosen = answerer or settings.answerer
+    if chosen not in ANSWERERS:
+        raise InvalidInputError(f"answerer must be one of {', '.join(ANSWERERS)}, got {chosen!r}")
+    if chosen == "llm" and settings.llm_url is None:
+        raise InvalidInputError("the llm answerer needs an LLM server: set RAG_LLM_URL (OpenAI-compatible)")
+    return chosen
 
 
 def check_question(question: str, limit: int) -> str:

@@ -179,10 +179,11 @@ def test_openai_follow_up(server: str) -> None:
     messages = [
         {"role": "user", "content": HEADLINE},
         {"role": "assistant", "content": "Nine times, as of 19 February 2024. [1]"},
-        {"role": "user", "content": "And when was the previous one?"},
+        {"role": "user", "content": "And who did he meet?"},
     ]
     reply = client.chat.completions.create(model="rag-extractive", messages=messages)
-    assert "April 2023" in reply.choices[0].message.content
+    content = reply.choices[0].message.content or ""
+    assert "Canel" in content  # the president he met, not the Lavrov the first question named
 
 
 @pytest.mark.parametrize(
@@ -243,7 +244,7 @@ def test_unknown_document_is_404(server: str) -> None:
 def test_health_ready_metrics_docs(server: str) -> None:
     assert httpx.get(f"{server}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{server}/readyz").status_code == 200
-    httpx.post(f"{server}/ask", json={"question": "What is the population of Cuba?"}, timeout=30)
+    httpx.post(f"{server}/ask", json={"question": "What is the population of Norway?"}, timeout=30)
     metrics = httpx.get(f"{server}/metrics").text
     assert 'rag_questions_total{outcome="abstained"}' in metrics
     assert 'rag_http_requests_total{method="POST",route="/ask",status="200"}' in metrics

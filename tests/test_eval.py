@@ -204,7 +204,7 @@ def test_rag_eval_reports_and_gates(tmp_path: Path, corpus_copy: Path) -> None:
     ran = rag_eval(tmp_path, corpus_copy, "--set", str(passing), "--retriever", "hybrid", "--json", str(report))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "eval gate passed (hybrid, 2 questions)" in ran.stdout
-    assert "Accuracy per answer type" in ran.stdout
+    assert "Accuracy per type" in ran.stdout
     body = json.loads(report.read_text())
     assert body["passed"] is True
     [hybrid] = body["results"]

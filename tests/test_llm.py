@@ -213,7 +213,7 @@ def test_readyz_reports_the_llm_without_failing(served: str, scripted_llm: str) 
     [
         ({"question": HEADLINE, "top_k": 0}, 400),
         ({"question": HEADLINE, "top_k": 999}, 400),
-        ({"question": HEADLINE, "top_k": False}, 400),
+        ({"question": HEADLINE, "top_k": False}, 422),
         ({"question": HEADLINE, "answerer": "oracle"}, 422),
         ({"question": ""}, 400),
     ],

@@ -67,7 +67,7 @@ def test_headline_answer_citation_and_source(browser, server: str) -> None:
 def test_abstention_and_documents_view(browser, server: str) -> None:
     page = browser.new_page()
     page.goto(server)
-    ask(page, "What is the population of Cuba?")
+    ask(page, "What is the population of Norway?")
     message = page.locator(".msg.answer").last
     assert "abstained" in (message.get_attribute("class") or "")
     assert "The articles don't say" in message.inner_text()

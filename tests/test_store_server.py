@@ -21,10 +21,10 @@ def test_replicas_share_one_chroma_server(chroma_url: str, embedder, tmp_path: P
     answer = reader.ask(HEADLINE)  # the reader's BM25 index follows the writer's change
     assert answer.answered
     assert "ninth visit" in answer.citations[0].quote.lower()
-    writer.add_document(b"The Havana ferry now runs 6 boats a day.", "ferry.txt", title="Ferry")
+    writer.add_document(b"The Orlova ferry now runs 6 boats a day.", "ferry.txt", title="Ferry")
     time.sleep(1.1)
-    assert reader.ask("How many boats a day does the Havana ferry run?").answered
+    assert reader.ask("How many boats a day does the Orlova ferry run?").answered
     writer.delete("ferry")
     time.sleep(1.1)
-    assert not reader.ask("How many boats a day does the Havana ferry run?").answered
+    assert not reader.ask("How many boats a day does the Orlova ferry run?").answered
     assert not (tmp_path / "local" / "chroma.sqlite3").exists()  # the store is the server; only indexes are local

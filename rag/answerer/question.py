@@ -68,8 +68,10 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
     names = [term_key(t.lemma_) for t in doc if t.pos_ == "PROPN" and not t.is_stop]
     name_terms = [term for t in doc if t.pos_ == "PROPN" and not t.is_stop for term in _index_terms(t)]
     retrieval_text = text
+    surface = {fold(t.text) for t in doc}
     if history and _needs_history(doc, terms):
         earlier = parse(history[-1])
+        surface |= {fold(t.text) for t in earlier}  # what the conversation already named is no answer
         terms += [term_key(t.lemma_) for t in earlier if _is_content(t)]
         names += [term_key(t.lemma_) for t in earlier if t.pos_ == "PROPN" and not t.is_stop]
         retrieval_text = f"{history[-1]} {text}"
@@ -84,7 +86,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         negated=any(t.dep_ == "neg" for t in doc), plural=plural,
         stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
         asked_name=_asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
-        surface=frozenset(fold(t.text) for t in doc),
+        surface=frozenset(surface),
     )  # fmt: skip
 
 
