@@ -55,13 +55,14 @@ async def readyz(request: Request) -> JSONResponse:
 async def metrics(request: Request, collector: MetricsDep) -> Response:
     """Prometheus metrics; `rag_store_up` is 0 while the store does not answer (counts keep their last value)."""
     pipeline = getattr(request.app.state, "pipeline", None)
-    counts = None
+    counts, up = None, False
     if pipeline is not None:
+        up = await run_in_threadpool(pipeline.ready)  # one heartbeat, bounded by RAG_STORE_TIMEOUT_S
         try:
             counts = await run_in_threadpool(pipeline.counts)
         except StoreUnavailableError:
             counts = None
-    body = collector.render(counts, store_up=pipeline is not None and counts is not None)
+    body = collector.render(counts, store_up=up and counts is not None)
     return Response(body, media_type="text/plain; version=0.0.4")
 
 

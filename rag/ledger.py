@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from rag.store import guarded
+
 # Collections without vectors still need one per record.
 _PLACEHOLDER_VECTOR = [1.0]
 
@@ -26,6 +28,7 @@ class WriteLedger:
         self._pending = client.get_or_create_collection(f"{prefix}-pending", embedding_function=None)
         self._changes = client.get_or_create_collection(f"{prefix}-changes", embedding_function=None)
 
+    @guarded
     def begin(self, writes: Sequence[tuple[str, str]]) -> None:
         """Register (write id, doc id) pairs about to store chunks."""
         if writes:
@@ -36,10 +39,12 @@ class WriteLedger:
                 metadatas=[{"doc_id": doc_id, "started_at": now} for _write, doc_id in writes],
             )
 
+    @guarded
     def finish(self, write_ids: Sequence[str]) -> None:
         if write_ids:
             self._pending.delete(ids=list(write_ids))
 
+    @guarded
     def pending(self, doc_id: str | None = None) -> dict[str, tuple[str, float]]:
         """Writes in progress: write id -> (doc id, start time)."""
         result = self._pending.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
@@ -48,6 +53,7 @@ class WriteLedger:
             for write_id, meta in zip(result["ids"], result["metadatas"], strict=True)
         }
 
+    @guarded
     def committed(self, changes: Sequence[tuple[str, str]]) -> None:
         """Log (write id, doc id) pairs as committed; a delete is logged under a fresh id."""
         if changes:
@@ -58,6 +64,7 @@ class WriteLedger:
                 metadatas=[{"doc_id": doc_id, "changed_at": now} for _write, doc_id in changes],
             )
 
+    @guarded
     def changed_since(self, moment: float) -> tuple[set[str], float]:
         """Documents changed after `moment`, and the latest change time seen (or `moment`)."""
         result = self._changes.get(where={"changed_at": {"$gt": moment}}, include=["metadatas"])

@@ -19,7 +19,7 @@ from rag.text import content_terms
 
 # Words in many inflections: when content_terms() changes (another stemmer), its output here changes.
 _ANALYSER_PROBE = (
-    "The ministers visited Havana twice; visits, visiting and visitor's invitations were announced, "
+    "The ministers visited Ravena twice; visits, visiting and visitor's invitations were announced, "
     "agreements signed by twenty-four countries' leaders, and the universities studied it."
 )
 _SCHEMA = """
