@@ -91,11 +91,7 @@ def rag_server(tmp: Path, port: int | None = None, **env: str) -> Iterator[str]:
         wait_until(f"{base}/readyz", process)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 
@@ -160,9 +156,5 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until(f"http://127.0.0.1:{port}/v1/models", process, timeout=120)
         yield f"http://127.0.0.1:{port}/v1"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import HEADLINE, ROOT, free_port, rag_server, wait_until
+from tests.conftest import HEADLINE, ROOT, free_port, rag_server, stop, wait_until
 
 pytestmark = pytest.mark.server
 FABRICATED = "Lavrov has visited Cuba 14 times [1]."
@@ -28,11 +28,7 @@ def scripted_llm() -> Iterator[str]:
         wait_until(f"{base}/v1/models", process, timeout=30)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
