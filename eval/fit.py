@@ -19,8 +19,8 @@ from eval.dataset import EvalItem
 from eval.scoring import matches
 from eval.splits import eval_corpus, load_split
 from rag.answerer.candidates import Candidate
-from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_features
-from rag.answerer.reader import Reading
+from rag.answerer.features import CANDIDATE_FEATURES, CONFIDENCE_FEATURES, SENTENCE_FEATURES
+from rag.answerer.reader import Reading, confidence_inputs
 from rag.answerer.scoring import WEIGHTS_PATH, LinearModel, Scorer
 from rag.config import get_settings
 from rag.pipeline import Pipeline
@@ -131,12 +131,10 @@ def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
 
 
 def _ranked_top(candidates: list[Candidate], scorer: Scorer) -> tuple[Candidate, dict[str, float]]:
-    scores = [scorer.ranker.score(c.features) for c in candidates]
-    best = max(range(len(candidates)), key=lambda i: scores[i])
-    others = [s for j, s in enumerate(scores) if candidates[j].value != candidates[best].value]
-    return candidates[best], confidence_features(
-        candidates[best].features, scores[best], max(others) if others else None
-    )
+    """The candidate the ranker puts first, with its confidence features (as the reader computes them)."""
+    inputs = confidence_inputs(candidates, scorer.ranker)
+    best = max(range(len(candidates)), key=lambda i: inputs[i][0])
+    return candidates[best], inputs[best][1]
 
 
 def sentence_decisions(examples: list[Example], sentence: LinearModel) -> list[tuple[float, bool, bool]]:

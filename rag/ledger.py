@@ -31,13 +31,7 @@ class WriteLedger:
     @guarded
     def begin(self, writes: Sequence[tuple[str, str]]) -> None:
         """Register (write id, doc id) pairs about to store chunks."""
-        if writes:
-            now = time.time()
-            self._pending.upsert(
-                ids=[write_id for write_id, _doc in writes],
-                embeddings=[_PLACEHOLDER_VECTOR] * len(writes),
-                metadatas=[{"doc_id": doc_id, "started_at": now} for _write, doc_id in writes],
-            )
+        _stamp(self._pending, writes, "started_at")
 
     @guarded
     def finish(self, write_ids: Sequence[str]) -> None:
@@ -56,13 +50,7 @@ class WriteLedger:
     @guarded
     def committed(self, changes: Sequence[tuple[str, str]]) -> None:
         """Log (write id, doc id) pairs as committed; a delete is logged under a fresh id."""
-        if changes:
-            now = time.time()
-            self._changes.upsert(
-                ids=[write_id for write_id, _doc in changes],
-                embeddings=[_PLACEHOLDER_VECTOR] * len(changes),
-                metadatas=[{"doc_id": doc_id, "changed_at": now} for _write, doc_id in changes],
-            )
+        _stamp(self._changes, changes, "changed_at")
 
     @guarded
     def changed_since(self, moment: float) -> tuple[set[str], float]:
@@ -71,3 +59,14 @@ class WriteLedger:
         metas = result["metadatas"] or []
         latest = max((float(m["changed_at"]) for m in metas), default=moment)
         return {str(m["doc_id"]) for m in metas}, latest
+
+
+def _stamp(collection: Any, pairs: Sequence[tuple[str, str]], moment_key: str) -> None:
+    """Record (write id, doc id) pairs with the time now under `moment_key`."""
+    if pairs:
+        now = time.time()
+        collection.upsert(
+            ids=[write_id for write_id, _doc in pairs],
+            embeddings=[_PLACEHOLDER_VECTOR] * len(pairs),
+            metadatas=[{"doc_id": doc_id, moment_key: now} for _write, doc_id in pairs],
+        )

@@ -10,12 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.answerer import ExtractiveAnswerer
+from rag.answerer.question import Question
 from rag.answerer.reader import Reading
 from rag.answerer.scoring import Scorer
 from rag.config import Settings
 from rag.documents import check_suffix, decode_article_bytes, parse_article, upload_id
 from rag.embedding import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from rag.errors import DocumentConflictError, DocumentNotFoundError, InvalidInputError
+from rag.index import CorpusStats
 from rag.index.follower import IndexFollower
 from rag.index.lexical import LexicalIndex
 from rag.ingest import Ingestor, WriteResult, content_hash
@@ -149,9 +151,7 @@ class Pipeline:
     ) -> tuple[Answer, list[Passage]]:
         question = self.check_question(question)
         started = time.perf_counter()
-        stats = self._retriever.stats()
-        analysed = self._answerer.analyse(question, stats, history)
-        passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
+        stats, analysed, passages = self._analyse_and_retrieve(question, top_k, mode, history)
         retrieved = time.perf_counter()
         draft = self._answerer.answer(analysed, passages, stats)
         done = time.perf_counter()
@@ -164,10 +164,15 @@ class Pipeline:
 
     def read(self, question: str, top_k: int | None = None, mode: RetrieverMode = "hybrid") -> Reading:
         """What the reader sees for a question: evidence, candidates and their features (for fitting)."""
-        stats = self._retriever.stats()
-        analysed = self._answerer.analyse(self.check_question(question), stats)
-        passages = self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
+        stats, analysed, passages = self._analyse_and_retrieve(self.check_question(question), top_k, mode, None)
         return self._answerer.read(analysed, passages, stats)
+
+    def _analyse_and_retrieve(
+        self, question: str, top_k: int | None, mode: RetrieverMode, history: list[str] | None
+    ) -> tuple[CorpusStats, Question, list[Passage]]:
+        stats = self._retriever.stats()
+        analysed = self._answerer.analyse(question, stats, history)
+        return stats, analysed, self._retriever.retrieve(analysed.retrieval_text, self._check_top_k(top_k), mode)
 
     @property
     def scorer(self) -> Scorer:

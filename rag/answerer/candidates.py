@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rag.answerer.evidence import Evidence, key_of
@@ -37,9 +38,10 @@ class Candidate:
     def end(self) -> int:
         return self.start + len(self.text)
 
-    @property
+    @cached_property
     def value(self) -> str:
-        """What two mentions of the same answer share ('nine' and '9', 'Ada Byron' and 'Byron')."""
+        """What two mentions of the same answer share ('nine' and '9', 'Ada Byron' and 'Byron'); compared
+        pairwise while ranking, so parsed once."""
         if self.label in _NUMERIC:
             number = number_value(self.span.root.text) if len(self.span) > 1 else number_value(self.text)
             if number is not None:

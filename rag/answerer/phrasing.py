@@ -53,13 +53,8 @@ def _date(candidate: Candidate) -> str:
 
 def as_of(item: Evidence) -> str:
     """Counts change: say when the article counted."""
-    date = item.passage.chunk.date
-    if not date:
-        return ""
-    try:
-        return f", as of {long_date(dt.date.fromisoformat(date))}"
-    except ValueError:
-        return ""
+    written = _date_forms(item.passage.chunk.date)
+    return f", as of {written}" if written else ""
 
 
 def finish(text: str, refs: str) -> str:
@@ -86,6 +81,7 @@ def is_grounded(text: str, citations: list[Citation]) -> bool:
 
 
 def _date_forms(date: str | None) -> str:
+    """An article's ISO date as the answers write it ("19 February 2024"); empty when there is none."""
     if not date:
         return ""
     try:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from rag.embedding import Embedder
 
-# Entity labels that can answer each kind, in tiers: a lower tier is read only when no sentence near the
-# top holds a candidate of a higher one. "NAME" is a run of proper nouns the recogniser left unlabelled.
+# Entity labels that can answer each kind, in tiers of preference: the ranker weighs a candidate's tier
+# (feature label_rank). "NAME" is a run of proper nouns the recogniser left unlabelled.
 TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
     "count": (("CARDINAL", "QUANTITY", "DATE", "TIME", "ORDINAL"),),
     "amount": (("MONEY", "PERCENT", "QUANTITY"), ("CARDINAL",)),
@@ -39,7 +39,6 @@ _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 class Question:
     text: str
     kind: AnswerKind
-    labels: tuple[str, ...]
     terms: tuple[str, ...]  # term keys of the content words
     words: tuple[tuple[str, str], ...] = ()  # (term key, lemma) of each content word, for meaning-level matching
     tiers: tuple[tuple[str, ...], ...] = ()
@@ -54,14 +53,18 @@ class Question:
     stated_numbers: frozenset[float] = field(default_factory=frozenset)
     asked_name: str | None = None  # "Who is <name>?"
     retrieval_text: str = ""
-    surface: frozenset[str] = field(default_factory=frozenset)  # the question's own words, lower-case
+    surface: frozenset[str] = field(default_factory=frozenset)  # its words (and a followed question's), folded
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every entity label that can answer, most preferred first."""
+        return tuple(label for tier in self.tiers for label in tier)
 
 
 def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> Question:
     doc = parse(text)
     kind, focus_token, plural = _answer_kind(doc, embedder)
     tiers = _tiers(kind, focus_token, embedder)
-    labels = tuple(label for tier in tiers for label in tier)
     event = _event_verb(doc)
     terms = [term_key(t.lemma_) for t in doc if _is_content(t)]
     words = {term_key(t.lemma_): t.lemma_.lower() for t in doc if _is_content(t) and t.pos_ != "PROPN"}
@@ -76,7 +79,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         names += [term_key(t.lemma_) for t in earlier if t.pos_ == "PROPN" and not t.is_stop]
         retrieval_text = f"{history[-1]} {text}"
     return Question(
-        text=text, kind=kind, labels=labels, tiers=tiers, terms=tuple(dict.fromkeys(t for t in terms if t)),
+        text=text, kind=kind, tiers=tiers, terms=tuple(dict.fromkeys(t for t in terms if t)),
         words=tuple((k, w) for k, w in words.items() if k),
         names=tuple(dict.fromkeys(n for n in names if n)), name_terms=tuple(dict.fromkeys(name_terms)),
         focus=term_key(focus_token.lemma_) if focus_token is not None else None,

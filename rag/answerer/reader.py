@@ -11,7 +11,7 @@ from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_can
 from rag.answerer.polarity import yes_or_no
 from rag.answerer.question import Question, analyse
 from rag.answerer.roles import describe
-from rag.answerer.scoring import Scorer
+from rag.answerer.scoring import LinearModel, Scorer
 from rag.answerer.terms import correct_typo
 from rag.embedding import Embedder
 from rag.index import CorpusStats
@@ -104,13 +104,20 @@ def _missing_names(question: Question, stats: CorpusStats) -> list[str]:
     return missing
 
 
-def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
-    """Order by the ranker; each candidate's probability is the confidence it would have if chosen."""
-    scores = [scorer.ranker.score(c.features) for c in candidates]
+def confidence_inputs(candidates: list[Candidate], ranker: LinearModel) -> list[tuple[float, dict[str, float]]]:
+    """Each candidate's rank score and the confidence features it would have if chosen."""
+    scores = [ranker.score(c.features) for c in candidates]
+    inputs = []
     for i, candidate in enumerate(candidates):
         others = [s for j, s in enumerate(scores) if j != i and candidates[j].value != candidate.value]
-        values = confidence_features(candidate.features, scores[i], max(others) if others else None)
-        candidate.features["rank_score"] = scores[i]
+        inputs.append((scores[i], confidence_features(candidate.features, scores[i], max(others) if others else None)))
+    return inputs
+
+
+def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
+    """Order by the ranker; each candidate's probability is the confidence it would have if chosen."""
+    for candidate, (score, values) in zip(candidates, confidence_inputs(candidates, scorer.ranker), strict=True):
+        candidate.features["rank_score"] = score
         candidate.probability = scorer.confidence.probability(values)
     candidates.sort(key=lambda c: -c.features["rank_score"])
 
