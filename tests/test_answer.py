@@ -125,6 +125,19 @@ def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # t
     assert [c.doc_id for c in answer.citations] == ["new", "old"]
 
 
+def test_a_count_of_something_else_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """"The first leg" of a tour does not dispute "his ninth visit": only counts of the same thing differ."""
+    pipeline = make_pipeline()
+    visit = "This is the minister's ninth visit to the island since 2004, the foreign office said."
+    leg = "The minister travelled to the island on Monday as the first leg of a regional tour."
+    pipeline.add_document(visit.encode(), "visit.txt", title="Minister's visit", date="2024-02-19")
+    pipeline.add_document(leg.encode(), "leg.txt", title="Regional tour begins", date="2024-02-20")
+    answer = pipeline.ask("How many times has the minister visited the island?")
+    assert answer.answer.startswith("Nine times"), answer.answer
+    assert "differ" not in answer.answer
+    assert [c.doc_id for c in answer.citations] == ["visit"]
+
+
 def test_follow_up_uses_the_earlier_question(news: Pipeline) -> None:
     answer = news.ask("And how much will it cost?", history=["When did the floods hit Marlow Bend?"])
     assert answer.answered

@@ -87,7 +87,7 @@ def _similarity_features(question: Question, candidates: list[Candidate], embedd
     if not candidates:
         return
     windows = [_window(c.span, c.evidence.span).text for c in candidates]
-    heads = [_counted_noun(c.span) for c in candidates]
+    heads = [counted_noun(c.span) for c in candidates]
     texts = [
         question.retrieval_text,
         question.focus_text or "",
@@ -109,7 +109,7 @@ def _window(span: Span, sentence: Span, width: int = 6) -> Span:
     return sentence.doc[max(sentence.start, span.start - width) : min(sentence.end, span.end + width)]
 
 
-def _counted_noun(span: Span) -> Token | None:
+def counted_noun(span: Span) -> Token | None:
     """The noun a number counts or measures ("36 jets", "$1.5 billion in revenue")."""
     root = span.root
     if root.pos_ == "NOUN" and root.i > span.start:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rag.answerer.candidates import Candidate, extract
-from rag.answerer.evidence import Evidence, ParseCache, gather
-from rag.answerer.features import candidate_features, confidence_features, sentence_features
+from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
+from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
 from rag.answerer.polarity import yes_or_no
 from rag.answerer.question import Question, analyse
@@ -132,7 +132,7 @@ def _compose(reading: Reading, threshold: float) -> Draft:
     agreeing = _other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
     differing = []
     if question.kind in ("count", "date"):
-        differing = _other_documents([c for c in ranked if c.value != lead.value], lead)[:1]
+        differing = _other_documents(_rival_accounts(ranked, lead), lead)[:1]
     cited = [lead, *agreeing, *differing]
     citations = [cite(i + 1, c.evidence, c) for i, c in enumerate(cited)]
     refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(agreeing)])
@@ -158,15 +158,27 @@ def _fullest_statement(lead: Candidate, ranked: list[Candidate]) -> Candidate:
 
 def _newest_account(ranked: list[Candidate], lead: Candidate) -> Candidate:
     """When articles disagree on a count or a date, the newest dated account leads."""
-    rivals = [
-        c
-        for c in ranked
-        if c.value != lead.value and c.evidence.passage.chunk.doc_id != lead.evidence.passage.chunk.doc_id
-    ]
+    rivals = _rival_accounts(ranked, lead)
     if not rivals or not lead.evidence.passage.chunk.date:
         return lead
     newest = max([lead, *rivals], key=lambda c: (c.evidence.passage.chunk.date or "", c.probability))
     return newest if newest.evidence.passage.chunk.date else lead
+
+
+def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]:
+    """Other articles' different answers to the same fact. A number that counts another thing is no rival:
+    "the first leg" of a tour does not dispute "his ninth visit"."""
+    lead_doc, lead_noun = lead.evidence.passage.chunk.doc_id, _counted_key(lead)
+    return [
+        c for c in ranked
+        if c.value != lead.value and c.evidence.passage.chunk.doc_id != lead_doc
+        and (lead_noun is None or _counted_key(c) in (None, lead_noun))
+    ]  # fmt: skip
+
+
+def _counted_key(candidate: Candidate) -> str | None:
+    noun = counted_noun(candidate.span)
+    return key_of(noun) if noun is not None else None
 
 
 def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
