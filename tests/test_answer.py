@@ -126,7 +126,7 @@ def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # t
 
 
 def test_a_count_of_something_else_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
-    """"The first leg" of a tour does not dispute "his ninth visit": only counts of the same thing differ."""
+    """Only counts of the same thing differ: "the first leg" of a tour does not dispute "his ninth visit"."""
     pipeline = make_pipeline()
     visit = "This is the minister's ninth visit to the island since 2004, the foreign office said."
     leg = "The minister travelled to the island on Monday as the first leg of a regional tour."
