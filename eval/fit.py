@@ -154,6 +154,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    Scorer.load(lenient=True).save()  # features added since the last fit start at weight 0
     with tempfile.TemporaryDirectory() as data_dir:
         pipeline = Pipeline(get_settings(data_dir=Path(data_dir)))
         pipeline.ingest(eval_corpus(pipeline.settings.corpus_dir))

@@ -27,6 +27,12 @@ $820 million in cash. The deal, announced in Oslo, still needs approval from reg
 Halden's chief executive, Ingrid Vale, said the combined company would employ 6,200 workers. Kestrel's
 founder, Tomas Brandt, will leave the board when the deal closes."""
 
+VOTE = """Voters in the county of Brennach re-elected Mayor Tomas Kell on Sunday. Kell won 18,204 votes, and his
+rival Ines Marlo took 9,877 votes in the second round, the electoral commission said.
+
+No candidate had won three terms in the county before, the commission said.
+
+Counting was delayed at three polling stations, Dunmore, Ashby and Callan, because of a power cut."""
 
 # Misses of the fitted reader on articles it never saw, kept as strict expected failures: each turns the
 # suite red the day it starts passing, so the list stays true.
@@ -40,6 +46,7 @@ def news(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  # typ
     pipeline = Pipeline(get_settings(data_dir=tmp_path_factory.mktemp("news")), embedder=embedder)
     pipeline.add_document(FLOOD.encode(), "flood.txt", title="Floods kill 12 in Marlow Bend", date="2024-03-14")
     pipeline.add_document(SHIPYARD.encode(), "shipyard.txt", title="Halden to buy Kestrel Yards", date="2024-01-05")
+    pipeline.add_document(VOTE.encode(), "vote.txt", title="Kell re-elected in Brennach", date="2024-05-13")
     return pipeline
 
 
@@ -67,7 +74,7 @@ def test_headline_question(corpus_pipeline: Pipeline) -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        pytest.param("How many people died in the floods?", "12", marks=KNOWN_MISS),  # answers the 85 rescued
+        ("How many people died in the floods?", "12"),
         ("how many residents had to leave their homes", "3,400"),
         ("How much will the repairs cost?", "$1.5 billion"),
         ("Who is the director of the emergency agency?", "Helen Ostrova"),
@@ -103,6 +110,22 @@ def test_near_misses_abstain(news: Pipeline, question: str) -> None:
     assert not answer.answered, answer.answer
     assert answer.answer.startswith("The corpus does not say.")
     assert_offsets_round_trip(news, answer.citations)
+
+
+def test_a_count_in_a_parallel_clause_belongs_to_its_own_subject(news: Pipeline) -> None:
+    """ "Kell won 18,204 votes, and Marlo took 9,877": each count answers for its own clause's subject."""
+    assert "9,877" in news.ask("How many votes did Ines Marlo get?").answer
+    assert "18,204" in news.ask("how many votes did kell win").answer
+
+
+def test_a_denied_subject_denies_its_clause(news: Pipeline) -> None:
+    answer = news.ask("Had any candidate won three terms in Brennach before?")
+    assert answer.answer.startswith("No."), answer.answer
+
+
+def test_a_list_names_every_coordinated_entity(news: Pipeline) -> None:
+    answer = news.ask("At which polling stations was counting delayed?")
+    assert all(name in answer.answer for name in ("Dunmore", "Ashby", "Callan")), answer.answer
 
 
 def test_a_number_inside_a_name_or_an_age_is_no_count(news: Pipeline) -> None:

@@ -63,6 +63,8 @@ class Evidence:
     unmatched: float = 0.0  # idf-weighted share of the question's words matched neither literally nor in meaning
     weakest: float = 1.0  # the question word this sentence matches least well (1: every word is literally there)
     event_tokens: set[int] = field(default_factory=set)  # tokens that say the asked event, in its words or others
+    term_tokens: dict[str, set[int]] = field(default_factory=dict)  # question term -> tokens saying it
+    term_weights: dict[str, float] = field(default_factory=dict)  # question term -> its idf
     support: float = 0.0  # the fitted probability that the sentence answers the question
     features: dict[str, float] = field(default_factory=dict)
 
@@ -150,6 +152,8 @@ def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder
     vectors = dict(zip(vocabulary, embedder.embed(vocabulary), strict=True)) if vocabulary else {}
     for item in found:
         item.event_tokens = _event_tokens(question, item, vectors if id(item) in lemmas else {})
+        item.term_tokens = _term_tokens(question, item, vectors if id(item) in lemmas else {})
+        item.term_weights = weights
         reach = item.keys | item.context_keys
         missing = [(k, w) for k, w in question.words if k not in reach]
         if not missing:
@@ -158,6 +162,24 @@ def _meaning_cover(question: Question, found: list[Evidence], embedder: Embedder
         best = {k: _best_match(vectors[w], [vectors[x] for x in own]) if own else 0.0 for k, w in missing}
         item.weakest = min(best.values())
         item.unmatched = sum(weights.get(k, 0.0) for k, score in best.items() if score < WORD_MATCH) / total
+
+
+def _term_tokens(question: Question, item: Evidence, vectors: dict[str, np.ndarray]) -> dict[str, set[int]]:
+    """Where the sentence says each question term: the same word, or (near the question) a word like it."""
+    lemma_of = dict(question.words)
+    found: dict[str, set[int]] = {}
+    for token in item.span:
+        if token.is_punct or token.pos_ not in _CONTENT_POS:
+            continue
+        keys = {key_of(token), term_key(token.lower_)}
+        own = vectors.get(token.lemma_.lower())
+        for term in question.terms:
+            similar = own is not None and term in lemma_of and lemma_of[term] in vectors
+            if term in keys or (similar and float(vectors[lemma_of[term]] @ own) >= WORD_MATCH):
+                found.setdefault(term, set()).add(token.i)
+    if question.event is not None and item.event_tokens:
+        found.setdefault(question.event, set()).update(item.event_tokens)
+    return found
 
 
 def _event_tokens(question: Question, item: Evidence, vectors: dict[str, np.ndarray]) -> set[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from rag.answerer.alignment import alignment_features
 from rag.answerer.candidates import Candidate
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
@@ -36,11 +37,16 @@ CANDIDATE_FEATURES = (
     "local_similarity",
     "head_similarity",
     "head_mismatch",
+    "clause_cover",
+    "aligned_near",
+    "names_in_clause",
+    "role_match",
 )
 # What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
 CONFIDENCE_FEATURES = (
     "score", "margin", "support", "names_covered", "focus_present", "event_present", "local_similarity",
-    "head_mismatch", "redundancy", "context_overlap", "unmatched", "weakest",
+    "head_mismatch", "redundancy", "context_overlap", "unmatched", "weakest", "clause_cover", "names_in_clause",
+    "aligned_near",
 )  # fmt: skip
 
 
@@ -73,6 +79,7 @@ def candidate_features(question: Question, candidates: list[Candidate], embedder
         features = dict(candidate.evidence.features)
         features["support"] = candidate.evidence.support
         features.update(_syntax(question, candidate))
+        features.update(alignment_features(question, candidate.evidence, candidate.span))
         features["redundancy"] = len(sentences_with[candidate.value]) / considered
         candidate.features = features
     _similarity_features(question, candidates, embedder)
@@ -87,7 +94,7 @@ def _similarity_features(question: Question, candidates: list[Candidate], embedd
     if not candidates:
         return
     windows = [_window(c.span, c.evidence.span).text for c in candidates]
-    heads = [counted_noun(c.span) for c in candidates]
+    heads = [counted_noun(c.span) or described_noun(c.span) for c in candidates]
     texts = [
         question.retrieval_text,
         question.focus_text or "",
@@ -115,6 +122,23 @@ def counted_noun(span: Span) -> Token | None:
     if root.pos_ == "NOUN" and root.i > span.start:
         return root
     if root.dep_ in ("nummod", "quantmod", "amod") and root.head.pos_ == "NOUN":
+        return root.head
+    return None
+
+
+def described_noun(span: Span) -> Token | None:
+    """The common noun a name is given as ("Neon, the American distributor"; "the Yongbyon nuclear complex";
+    "the French actress Juliette Binoche")."""
+    root = span.root
+    if root.pos_ != "PROPN":
+        return None
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            return child
+    for child in root.lefts:
+        if child.dep_ == "compound" and child.pos_ == "NOUN" and child.i < span.start:
+            return child
+    if root.dep_ in ("compound", "appos") and root.head.pos_ == "NOUN":
         return root.head
     return None
 

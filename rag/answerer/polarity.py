@@ -30,7 +30,7 @@ def _negated(question: Question, item: Evidence) -> bool:
     for token in item.span:
         if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING:
             continue
-        if any(key_of(t) in asked for t in _governed(token)):
+        if any(key_of(t) in asked or t.i in item.event_tokens for t in _governed(token)):
             return True
     return False
 
@@ -38,4 +38,6 @@ def _negated(question: Question, item: Evidence) -> bool:
 def _governed(token: Token) -> list[Token]:
     """The words a negation reaches: its head and the head's subtree, or its own subtree."""
     head = token.head if token.dep_ in ("neg", "det", "advmod") else token
+    if token.dep_ == "det" and head.dep_ in ("nsubj", "nsubjpass"):
+        head = head.head  # "No one had been seated": a denied subject denies its clause
     return [head, *head.subtree]

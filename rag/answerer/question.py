@@ -17,13 +17,23 @@ if TYPE_CHECKING:
 
 # Entity labels that can answer each kind, in tiers of preference: the ranker weighs a candidate's tier
 # (feature label_rank). "NAME" is a run of proper nouns the recogniser left unlabelled.
+# The small model's names are often mislabelled ("Yongbyon" as a person), so every name is a candidate of
+# a name question, in a last tier: the fitted ranker weighs the label against the other evidence.
+_ANY_NAME = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NAME")
+
+
+def _with_any_name(*tiers: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    named = {label for tier in tiers for label in tier}
+    return (*tiers, tuple(label for label in _ANY_NAME if label not in named))
+
+
 TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
     "count": (("CARDINAL", "QUANTITY", "DATE", "TIME", "ORDINAL"),),
     "amount": (("MONEY", "PERCENT", "QUANTITY"), ("CARDINAL",)),
     "date": (("DATE", "TIME"), ("ORDINAL",)),
-    "person": (("PERSON",), ("ORG", "NORP"), ("NAME",)),
-    "place": (("GPE", "LOC", "FAC"), ("ORG", "NAME")),
-    "organisation": (("ORG",), ("NORP", "FAC", "PRODUCT", "PERSON", "NAME")),
+    "person": _with_any_name(("PERSON",), ("ORG", "NORP"), ("NAME",)),
+    "place": _with_any_name(("GPE", "LOC", "FAC"), ("ORG", "NAME")),
+    "organisation": _with_any_name(("ORG",), ("NORP", "FAC", "PRODUCT", "PERSON", "NAME")),
     "entity": (("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORG", "FAC"), ("NAME", "PERSON", "GPE", "LOC", "NORP")),
     "list": (),
     "yesno": (),
@@ -54,6 +64,7 @@ class Question:
     asked_name: str | None = None  # "Who is <name>?"
     retrieval_text: str = ""
     surface: frozenset[str] = field(default_factory=frozenset)  # its words (and a followed question's), folded
+    wh_role: str | None = None  # "subject" ("Who beat X?") or "object" ("Whom did X beat?") of the event verb
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -89,7 +100,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         negated=any(t.dep_ == "neg" for t in doc), plural=plural,
         stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
         asked_name=_asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
-        surface=frozenset(surface),
+        surface=frozenset(surface), wh_role=_wh_role(doc),
     )  # fmt: skip
 
 
@@ -134,6 +145,8 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
     noun = _asked_noun(doc, wh)
     if noun is None:
         return "description", None, False
+    while noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head  # "which polling stations": the stations
     kind, plural, _ = _noun_kind(noun, embedder)
     if kind == "description":
         kind = "entity"  # "which rocket", "what film": a named thing of no listed category
@@ -208,6 +221,21 @@ def _asked_name(doc: Doc) -> str | None:
     rest = words[2:]
     if all(t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ != "NOUN") for t in rest):
         return " ".join(t.text for t in rest)
+    return None
+
+
+def _wh_role(doc: Doc) -> str | None:
+    """The asked thing's role toward its verb: the wh-word's, or its noun's ("which company made ...")."""
+    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.i < 4), None)
+    if wh is None:
+        return None
+    asked = wh.head if wh.dep_ == "det" else wh
+    if asked.head.lemma_.lower() == "be":
+        return None
+    if asked.dep_ == "nsubj":
+        return "subject"
+    if asked.dep_ in ("dobj", "nsubjpass"):
+        return "object"
     return None
 
 

@@ -128,7 +128,8 @@ def _compose(reading: Reading, threshold: float) -> Draft:
     lead = _fullest_statement(ranked[0], ranked)
     if question.kind in ("count", "date"):
         lead = _newest_account(ranked, lead)
-    siblings = _coordinated(lead, ranked) if question.kind == "list" or question.plural else []
+    listing = question.kind == "list" or question.plural
+    siblings = _coordinated(lead, reading.candidates) if listing else []  # listed beside the lead, sure or not
     agreeing = _other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
     differing = []
     if question.kind in ("count", "date"):
@@ -182,8 +183,9 @@ def _counted_key(candidate: Candidate) -> str | None:
 
 
 def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
-    """Entities of the same type listed with the lead in its sentence ("Oslo and Bergen")."""
-    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead and c.label == lead.label]
+    """Candidates coordinated with the lead in its sentence ("Oslo and Bergen"), whatever label the
+    recogniser gave each of them."""
+    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead]
     conj = {t.i for t in lead.span.root.conjuncts}
     listed = [c for c in same if c.span.root.i in conj]
     seen = {lead.value}

@@ -38,12 +38,14 @@ class LinearModel:
         }  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> LinearModel:
+    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...], lenient: bool = False) -> LinearModel:
+        """lenient: a feature the weights do not know weighs nothing (a starting point for a refit)."""
         features = tuple(str(f) for f in data["features"])  # type: ignore[attr-defined]
-        if features != expected:
+        if features != expected and not lenient:
             raise ValueError(f"weights were fit for features {features}, the code computes {expected}; refit them")
-        coefficients = tuple(float(c) for c in data["coefficients"])  # type: ignore[attr-defined]
-        return cls(features, coefficients, float(data["intercept"]), float(data["threshold"]))  # type: ignore[arg-type]
+        known = dict(zip(features, (float(c) for c in data["coefficients"]), strict=True))  # type: ignore[attr-defined]
+        coefficients = tuple(known.get(name, 0.0) for name in expected)
+        return cls(expected, coefficients, float(data["intercept"]), float(data["threshold"]))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,12 @@ class Scorer:
     confidence: LinearModel  # is the ranked candidate right
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS_PATH) -> Scorer:
+    def load(cls, path: Path = WEIGHTS_PATH, lenient: bool = False) -> Scorer:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
-            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES),
-            LinearModel.from_dict(data["ranker"], CANDIDATE_FEATURES),
-            LinearModel.from_dict(data["confidence"], CONFIDENCE_FEATURES),
+            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, lenient),
+            LinearModel.from_dict(data["ranker"], CANDIDATE_FEATURES, lenient),
+            LinearModel.from_dict(data["confidence"], CONFIDENCE_FEATURES, lenient),
         )
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:

@@ -1,0 +1,88 @@
+"""Where the question's words sit around a candidate: the clause that holds it, how near each matched word
+is in the parse, and whether the candidate plays the role the question's wh-word plays ("Who beat X?":
+the subject of the asked verb). A near miss ("How many votes did A get?" over "B won with 17,062 votes")
+states the asked thing in a clause that lacks the question's other words."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rag.answerer.evidence import Evidence
+from rag.answerer.question import Question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+_CLAUSE_HEAD_POS = frozenset({"VERB", "AUX"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+_PARALLEL = frozenset({"conj", "parataxis"})  # a parallel clause says something of someone else
+
+
+def alignment_features(question: Question, item: Evidence, span: Span) -> dict[str, float]:
+    clause = clause_tokens(span)
+    inside = {t.i for t in span}
+    weights = item.term_weights
+    total = sum(weights.get(t, 0.0) for t in item.term_tokens) or 0.0
+    covered = near = 0.0
+    for term, positions in item.term_tokens.items():
+        outside = [i for i in positions if i not in inside]
+        if not outside:
+            continue
+        weight = weights.get(term, 0.0)
+        if any(i in clause for i in outside):
+            covered += weight
+        near += weight / (1 + min(_tree_distance(span.root, span.doc[i]) for i in outside))
+    asked = sum(weights.get(t, 0.0) for t in question.terms) or 1.0
+    names = list(question.names)
+    in_clause = [n for n in names if any(i in clause and i not in inside for i in item.term_tokens.get(n, ()))]
+    return {
+        "clause_cover": covered / asked,
+        "aligned_near": near / asked if total else 0.0,
+        "names_in_clause": len(in_clause) / len(names) if names else 1.0,
+        "role_match": float(_role_matches(question, item, span)),
+    }
+
+
+def clause_tokens(span: Span) -> set[int]:
+    """The smallest clause holding the span: the subtree of its nearest verb that has a subject of its own
+    ("taking 72 seats" belongs to "The Liberal Democrats ... had"), without parallel clauses."""
+    head = span.root
+    while head.head.i != head.i and not (head.pos_ in _CLAUSE_HEAD_POS and _has_subject(head)):
+        head = head.head
+    skip: set[int] = set()
+    for child in head.children:
+        if child.dep_ in _PARALLEL and not (child.left_edge.i <= span.root.i <= child.right_edge.i):
+            skip.update(t.i for t in child.subtree)
+    return {t.i for t in head.subtree if t.i not in skip}
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(child.dep_ in _SUBJECTS for child in verb.children)
+
+
+def candidate_role(span: Span) -> tuple[str | None, Token | None]:
+    """The span's role toward the verb that governs it: subject ("X beat Y", "beaten by X") or object."""
+    root = span.root
+    if root.dep_ == "nsubj":
+        return "subject", root.head
+    if root.dep_ in ("dobj", "nsubjpass"):
+        return "object", root.head
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":
+        return "subject", root.head.head
+    return None, None
+
+
+def _role_matches(question: Question, item: Evidence, span: Span) -> bool:
+    if question.wh_role is None:
+        return False
+    role, verb = candidate_role(span)
+    return role == question.wh_role and verb is not None and verb.i in item.event_tokens
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    up_a = [a, *a.ancestors]
+    depth_a = {t.i: d for d, t in enumerate(up_a)}
+    for depth_b, token in enumerate([b, *b.ancestors]):
+        if token.i in depth_a:
+            return depth_a[token.i] + depth_b
+    return 9
