@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # question is in progress, or for _READERS_FIRST_S at most so that a steady stream of questions cannot
 # starve it: a question then waits for at most the one batch it arrived during.
 _BATCH = 32
-_READERS_FIRST_S = 1.0
+_READERS_FIRST_S = 0.5
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
 _P = ParamSpec("_P")
