@@ -43,8 +43,9 @@ def test_a_file_of_17_800_short_lines_is_ingested_within_a_minute(server: str) -
     assert 1_000 < chunks <= 2_000  # under RAG_MAX_DOCUMENT_CHUNKS, so every line was kept and embedded
     last_line = body.decode().rsplit("\n", 1)[-1]
     assert last_line in httpx.get(f"{server}/documents/many-lines", timeout=30).json()["text"]
-    # Issue 12's acceptance bound. Cleaning and chunking are linear and take a few seconds; embedding
-    # the ~1,600 passages is nearly all of the rest (~25 s on two idle cores).
+    # Issue 12's acceptance bound. Cleaning and chunking are linear (~3 s); embedding the ~1,600 passages
+    # is ~90% of the rest. The whole upload costs ~49 CPU-seconds with one torch thread, so it fits on two
+    # cores with nothing else running; on a machine shared with other work it took 58-118 s.
     assert seconds < 60, f"{seconds:.1f} s for {chunks} passages"
 
 
