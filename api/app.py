@@ -18,6 +18,7 @@ from api.errors import install_error_handlers
 from api.limits import MULTIPART_OVERHEAD, SMALL_BODY_BYTES, BodyLimitMiddleware
 from api.metrics import Metrics
 from api.openapi import describe
+from api.readers import ReadersFirstMiddleware
 from rag.config import Settings, get_settings
 from rag.errors import StoreUnavailableError
 from rag.pipeline import Pipeline
@@ -62,6 +63,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"], allow_headers=["*"]
         )
+    app.add_middleware(ReadersFirstMiddleware, pipeline=lambda: app.state.pipeline)
     for module in (routes_ask, routes_documents, routes_openai, routes_ops):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=routes_ops.STATIC_DIR), name="static")

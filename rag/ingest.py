@@ -11,6 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,7 @@ class Ingestor:
     def __init__(
         self, store: ChromaStore, embedder: Embedder, chunk_size: int, chunk_overlap: int,
         ledger: WriteLedger, on_commit: OnCommit | None = None, on_delete: Callable[[str], None] | None = None,
-        max_chunks: int = 2_000,
+        max_chunks: int = 2_000, committing: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:  # fmt: skip
         self._store = store
         self._max_chunks = max_chunks
@@ -67,6 +68,7 @@ class Ingestor:
         self._ledger = ledger
         self._on_commit = on_commit
         self._on_delete = on_delete
+        self._committing = committing
         self._pipeline = IngestionPipeline(
             transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)]
         )
@@ -122,10 +124,11 @@ class Ingestor:
         chunks = [chunk for w in writes for chunk in w.chunks]
         self._store.write_chunks(chunks, self._embedder.embed([c.text for c in chunks], urgent=False))
         self._store.put_documents([w.record for w in writes])
-        self._ledger.committed([(w.record.write_id, w.record.doc_id) for w in writes])
-        if self._on_commit:
-            for w in writes:
-                self._on_commit(w.record, w.chunks)
+        with self._committing():
+            self._ledger.committed([(w.record.write_id, w.record.doc_id) for w in writes])
+            if self._on_commit:
+                for w in writes:
+                    self._on_commit(w.record, w.chunks)
         self._ledger.finish([w.record.write_id for w in writes])
         self._clean_up([w.record.doc_id for w in writes])
 
@@ -153,9 +156,10 @@ class Ingestor:
 
     def delete(self, doc_id: str) -> None:
         self._store.delete_document(doc_id, keep_writes=sorted(self._writes_in_progress(doc_id)))
-        self._ledger.committed([(f"delete-{new_write_id()}", doc_id)])
-        if self._on_delete:
-            self._on_delete(doc_id)
+        with self._committing():
+            self._ledger.committed([(f"delete-{new_write_id()}", doc_id)])
+            if self._on_delete:
+                self._on_delete(doc_id)
 
     def sweep_orphans(self) -> int:
         """Delete the chunks of abandoned writes (registered long ago, never finished): by age, not by scan."""

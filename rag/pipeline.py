@@ -49,7 +49,7 @@ class Pipeline:
         self._ingestor = Ingestor(
             self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, ledger,
             on_commit=self._follower.commit, on_delete=self.index.remove_document,
-            max_chunks=settings.max_document_chunks,
+            max_chunks=settings.max_document_chunks, committing=self._follower.committing,
         )  # fmt: skip
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,
         # the answerer finds it there beside the sentences it saw before. Ingest embeds chunks uncached.

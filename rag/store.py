@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,9 +19,13 @@ from rag.errors import RagError, StoreUnavailableError
 from rag.models import Chunk, DocumentRecord
 
 logger = logging.getLogger(__name__)
-# Chunks are written in small batches, and while questions run the writer pauses after each batch as long
-# as the batch took: Chroma holds the GIL through a write, so every thread waits for the batch in progress.
+# Chroma holds the GIL through a write, so every thread of the process waits for the write in progress;
+# a question that meets one write per step of its way (event loop, worker thread, store, index) waits for
+# many. Chunks are therefore written in small batches, and before each one the writer waits until no
+# question is in progress, or for _READERS_FIRST_S at most so that a steady stream of questions cannot
+# starve it: a question then waits for at most the one batch it arrived during.
 _BATCH = 32
+_READERS_FIRST_S = 0.5
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
 _P = ParamSpec("_P")
@@ -78,7 +81,7 @@ class ChromaStore:
     def __init__(self, client: Any, prefix: str = "articles") -> None:
         self._client = client
         self._readers = 0
-        self._readers_lock = threading.Lock()
+        self._readers_changed = threading.Condition()
         self._open(prefix)
 
     @guarded
@@ -91,14 +94,21 @@ class ChromaStore:
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        """Marks a question in progress: bulk writes leave it half the time."""
-        with self._readers_lock:
+        """Marks a question in progress: bulk writes wait for it between their batches."""
+        with self._readers_changed:
             self._readers += 1
         try:
             yield
         finally:
-            with self._readers_lock:
+            with self._readers_changed:
                 self._readers -= 1
+                if not self._readers:
+                    self._readers_changed.notify_all()
+
+    def _after_readers(self) -> None:
+        """Wait until no question is in progress (at most _READERS_FIRST_S); the wait holds no GIL."""
+        with self._readers_changed:
+            self._readers_changed.wait_for(lambda: not self._readers, timeout=_READERS_FIRST_S)
 
     @property
     def client(self) -> Any:
@@ -142,6 +152,7 @@ class ChromaStore:
     def put_documents(self, records: Sequence[DocumentRecord]) -> None:
         """The commit of each record's write: its chunks are stored before this."""
         if records:
+            self._after_readers()
             self._documents.upsert(
                 ids=[r.doc_id for r in records],
                 embeddings=[_PLACEHOLDER_VECTOR] * len(records),
@@ -162,15 +173,13 @@ class ChromaStore:
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
-            began = time.perf_counter()
+            self._after_readers()
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=embeddings[start : start + _BATCH].tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[_chunk_meta(c) for c in batch],
             )
-            if self._readers:
-                time.sleep(time.perf_counter() - began)
 
     @guarded
     def chunk_ids(self, doc_id: str | None = None) -> list[tuple[str, str]]:
@@ -213,6 +222,7 @@ class ChromaStore:
     @guarded
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _BATCH):
+            self._after_readers()
             self._chunks.delete(ids=ids[start : start + _BATCH])
 
     @guarded

@@ -60,8 +60,9 @@ def test_questions_stay_fast_while_a_1_mb_upload_is_processed(server: str, tmp_p
     assert response.json()["chunks"] > 500  # a big upload, embedded in many batches
     assert len(latencies) >= 10, f"the upload took only {outcome['seconds']} s"
     shown = " ".join(f"{x:.2f}" for x in latencies) + f" upload {outcome['seconds']:.1f} s"
-    # Issue 12 asks for every question under 1 s. Measured: most take ~40 ms throughout, but the last few,
-    # while the upload commits, reach 0.3-1.3 s inside the full suite on 2 cores. The bound below still
-    # fails if a write holds questions back for its duration; the 1 s goal stays open (issue 12's note).
-    assert sorted(latencies)[int(0.95 * len(latencies)) - 1] < 1.0, shown
-    assert max(latencies) < 3.0, shown
+    # Issue 12's bound: every question under 1 s. It holds because nothing a question does waits for the
+    # upload: ingest embeds on its own model copy; Chroma's writes, which hold the GIL, wait between batches
+    # until the questions in progress are answered (a question counts from its arrival), so a question waits
+    # for at most the one batch it arrived during; and the upload indexes its own write locally, so no
+    # question re-indexes it on its own thread at the end. Measured: p50 ~70 ms, worst 0.27-0.45 s.
+    assert max(latencies) < 1.0, shown

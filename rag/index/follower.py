@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rag.index.lexical import LexicalIndex, analyser_version
 from rag.ledger import WriteLedger
@@ -58,6 +60,16 @@ class IndexFollower:
         self._index.set_meta("store", self._store_key)
         self._index.set_meta("cursor", repr(started))
         logger.info("lexical index rebuilt: %d documents, %d chunks", len(records), self._index.chunk_count())
+
+    @contextmanager
+    def committing(self) -> Iterator[None]:
+        """Held by this replica's writer from logging a change until its index holds it.
+
+        A question that looks at the log meanwhile answers from the index as it is, instead of indexing
+        the same write again on its own thread (a 1 MB article: a second or more).
+        """
+        with self._lock:
+            yield
 
     def catch_up(self, force: bool = False) -> None:
         """Apply the documents changed since the last look; skipped if looked at within the interval."""
