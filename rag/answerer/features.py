@@ -41,6 +41,7 @@ CANDIDATE_FEATURES = (
     "aligned_near",
     "names_in_clause",
     "role_match",
+    "compared",
 )
 # What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
 CONFIDENCE_FEATURES = (
@@ -164,12 +165,18 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         "focus_inside": float(question.focus is not None and any(key_of(t) == question.focus for t in span)),
         "name_near": _name_nearness(question, candidate),
         "ordinal": float(candidate.label == "ORDINAL"),
+        "compared": float(any(h.lower_ in _COMPARING for h in [root, *heads[:2]])),
         "year_like": float(question.kind == "count" and _year_like(candidate.text)),
         "subject_of_event": float(
             root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
             and any(h.i in candidate.evidence.event_tokens for h in heads[:2])
         ),
     }
+
+
+# Closed-class English words that introduce the value a figure is compared with ("up from 11",
+# "against $35.08 billion a year earlier", "compared with 9"): usually not the asked figure.
+_COMPARING = frozenset({"from", "against", "than", "versus", "vs", "compared", "compare"})
 
 
 def _name_nearness(question: Question, candidate: Candidate) -> float:
