@@ -172,3 +172,12 @@ def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
     assert is_grounded("Nine times, as of 19 February 2024. [1]", [quote])
     assert not is_grounded("Ten times. [1]", [quote])
     assert not is_grounded("He met Putin. [1]", [quote])
+
+
+def test_plural_dates_are_listed(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    pipeline = make_pipeline()
+    text = "The club won the regional cup in 1971, 1988 and 2003, and lost the final in 2019, the league said."
+    pipeline.add_document(text.encode(), "cup.txt", title="Cup history", date="2024-04-02")
+    answer = pipeline.ask("In which years did the club win the regional cup?")
+    assert all(year in answer.answer for year in ("1971", "1988", "2003")), answer.answer
+    assert "2019" not in answer.answer

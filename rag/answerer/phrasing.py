@@ -18,11 +18,11 @@ NOT_IN_CORPUS = "The corpus does not say."
 def phrase_candidate(question: Question, candidate: Candidate, siblings: list[Candidate]) -> str:
     if question.kind == "count":
         return _count(question, candidate) + as_of(candidate.evidence)
-    if question.kind == "date":
-        return _date(candidate)
-    if siblings:
+    if siblings:  # "In which years ...?": 1964, 2008 and 2012
         names = [candidate.text, *(s.text for s in siblings)]
         return ", ".join(names[:-1]) + " and " + names[-1]
+    if question.kind == "date":
+        return _date(candidate)
     return candidate.text
 
 
