@@ -181,3 +181,15 @@ def test_plural_dates_are_listed(make_pipeline) -> None:  # type: ignore[no-unty
     answer = pipeline.ask("In which years did the club win the regional cup?")
     assert all(year in answer.answer for year in ("1971", "1988", "2003")), answer.answer
     assert "2019" not in answer.answer
+
+
+def test_a_count_about_another_place_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """A newer article's majority in another parliament neither leads nor disputes the one asked about."""
+    pipeline = make_pipeline()
+    old = "In the Velmar parliament a party needs 201 seats for a majority, officials said."
+    new = "In the Ostrand assembly a party needs 326 seats for a majority, officials said on Friday."
+    pipeline.add_document(old.encode(), "velmar.txt", title="Velmar votes", date="2024-06-05")
+    pipeline.add_document(new.encode(), "ostrand.txt", title="Ostrand votes", date="2024-07-05")
+    answer = pipeline.ask("How many seats does a party need for a majority in the Velmar parliament?")
+    assert answer.answer.startswith("201"), answer.answer
+    assert "differ" not in answer.answer

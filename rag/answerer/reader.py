@@ -162,18 +162,23 @@ def _newest_account(ranked: list[Candidate], lead: Candidate) -> Candidate:
     rivals = _rival_accounts(ranked, lead)
     if not rivals or not lead.evidence.passage.chunk.date:
         return lead
-    newest = max([lead, *rivals], key=lambda c: (c.evidence.passage.chunk.date or "", c.probability))
+    accounts = [lead, *rivals]
+    best = max(c.evidence.names_covered for c in accounts)
+    accounts = [c for c in accounts if c.evidence.names_covered == best]  # about what the question names
+    newest = max(accounts, key=lambda c: (c.evidence.passage.chunk.date or "", c.probability))
     return newest if newest.evidence.passage.chunk.date else lead
 
 
 def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]:
     """Other articles' different answers to the same fact. A number that counts another thing is no rival:
-    "the first leg" of a tour does not dispute "his ninth visit"."""
+    "the first leg" of a tour does not dispute "his ninth visit"; nor is one said of something else (another
+    country's parliament), whose sentence covers fewer of the question's names."""
     lead_doc, lead_noun = lead.evidence.passage.chunk.doc_id, _counted_key(lead)
     return [
         c for c in ranked
         if c.value != lead.value and c.evidence.passage.chunk.doc_id != lead_doc
         and (lead_noun is None or _counted_key(c) in (None, lead_noun))
+        and c.evidence.names_covered >= lead.evidence.names_covered
     ]  # fmt: skip
 
 
