@@ -233,13 +233,11 @@ class ChromaStore:
 
     @guarded
     def query(self, embedding: np.ndarray, n_results: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with their cosine similarity."""
-        total = self.count_chunks()
-        if total == 0:
-            return []
+        """Nearest chunks with their cosine similarity (fewer when the store holds fewer)."""
+        # No count() first: Chroma returns what it has, and a count is one more call per question.
         result = self._chunks.query(
             query_embeddings=[embedding.tolist()],
-            n_results=min(n_results, total),
+            n_results=n_results,
             include=["metadatas", "documents", "distances"],
         )
         rows = zip(
