@@ -164,6 +164,9 @@ class LexicalIndex:
         weighted = [term for term in present if 2 * held[term] < total]
         return weighted or present
 
+    def document_ids(self) -> set[str]:
+        return {str(row[0]) for row in self._reader().execute("SELECT doc_id FROM documents")}
+
     def snapshot(self) -> tuple[list[Chunk], dict[str, int]]:
         """Every chunk and every term's frequency (tests and tools: it reads the whole index)."""
         chunks = [_chunk(row) for row in self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks")]
