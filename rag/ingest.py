@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from llama_index.core import Document
-from llama_index.core.ingestion import IngestionPipeline
-from llama_index.core.node_parser import SentenceSplitter
+from typing import Any
 
 from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
@@ -67,12 +65,29 @@ class Ingestor:
         self._ledger = ledger
         self._on_commit = on_commit
         self._on_delete = on_delete
-        self._pipeline = IngestionPipeline(
-            transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)]
-        )
+        self._chunk_size = chunk_size
+        self._chunk_overlap = chunk_overlap
+        self._splitter: Any = None
+        self._splitter_lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the chunker now: llama-index takes seconds to import, and a server is ready without it."""
+        self._chunker()
+
+    def _chunker(self) -> Any:
+        with self._splitter_lock:
+            if self._splitter is None:
+                from llama_index.core.ingestion import IngestionPipeline
+                from llama_index.core.node_parser import SentenceSplitter
+
+                splitter = SentenceSplitter(chunk_size=self._chunk_size, chunk_overlap=self._chunk_overlap)
+                self._splitter = IngestionPipeline(transformations=[splitter])
+            return self._splitter
 
     def split(self, article: Article, digest: str, write_id: str = "") -> list[Chunk]:
-        nodes = self._pipeline.run(documents=[Document(text=article.text, id_=article.doc_id)])
+        from llama_index.core import Document
+
+        nodes = self._chunker().run(documents=[Document(text=article.text, id_=article.doc_id)])
         chunks = []
         search_from = 0
         for index, node in enumerate(nodes):

@@ -215,6 +215,11 @@ class Pipeline:
     def ready(self) -> bool:
         return self.store.ping()
 
+    def warm_up(self) -> None:
+        """Load what the first write and the first question would load (language models, the chunker)."""
+        self._ingestor.warm_up()
+        self.ask("warm-up", answerer="extractive")
+
     def counts(self) -> tuple[int, int]:
         """(documents, chunks) committed, from this replica's index: no scan of the store."""
         self._retriever.stats()
