@@ -12,12 +12,17 @@ be gone: a replica whose cursor is older than that (it was stopped longer) compa
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from rag.errors import StoreUnavailableError
 from rag.store import guarded
+
+logger = logging.getLogger(__name__)
 
 # Collections without vectors still need one per record.
 _PLACEHOLDER_VECTOR = [1.0]
@@ -62,7 +67,14 @@ class WriteLedger:
         _stamp(self._changes, changes, "changed_at")
         if self._pruned_at is None or time.monotonic() - self._pruned_at >= PRUNE_EVERY_S:
             self._pruned_at = time.monotonic()
+            # Off the write's path: a failed prune is tried again an hour later, the write stands.
+            threading.Thread(target=self._prune_quietly, name="change-log-prune", daemon=True).start()
+
+    def _prune_quietly(self) -> None:
+        try:
             self.prune(time.time() - self._keep_s)
+        except StoreUnavailableError:
+            logger.warning("pruning the change log failed; tried again in an hour")
 
     @guarded
     def prune(self, before: float) -> None:
