@@ -92,6 +92,13 @@ async def _load(
     app.state.pipeline = loaded
     where = f" on {announce}" if announce else ""
     logger.info("ready%s (model and store loaded in %.1f s)", where, time.perf_counter() - started)
+    # After ready, not before: what only the first write or question needs loads while requests are served.
+    try:
+        await run_in_threadpool(loaded.warm_up)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("warming up failed; the first write or question loads what it needs")
 
 
 async def _open_pipeline(settings: Settings) -> Pipeline:

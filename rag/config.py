@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         "auto", description="Embedding precision; auto = bf16 when the CPU has AMX or AVX512-BF16."
     )
     index_dir: Path | None = Field(None, description="This replica's lexical index folder; default under data_dir.")
+    change_log_keep_h: float = Field(
+        168.0, ge=1.0, description="Hours the change log keeps an entry; a replica stopped longer compares versions."
+    )
     corpus_dir: Path = Field(Path("corpus"), description="Articles `rag serve` ingests at start.")
     chunk_size: int = Field(160, ge=32, le=2048, description="Passage size in tokens.")
     chunk_overlap: int = Field(24, ge=0, le=512)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from llama_index.core import Document
-from llama_index.core.ingestion import IngestionPipeline
-from llama_index.core.node_parser import SentenceSplitter
+import numpy as np
 
 from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
@@ -69,12 +70,29 @@ class Ingestor:
         self._on_commit = on_commit
         self._on_delete = on_delete
         self._committing = committing
-        self._pipeline = IngestionPipeline(
-            transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)]
-        )
+        self._chunk_size = chunk_size
+        self._chunk_overlap = chunk_overlap
+        self._splitter: Any = None
+        self._splitter_lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the chunker now: llama-index takes seconds to import, and a server is ready without it."""
+        self._chunker()
+
+    def _chunker(self) -> Any:
+        with self._splitter_lock:
+            if self._splitter is None:
+                from llama_index.core.ingestion import IngestionPipeline
+                from llama_index.core.node_parser import SentenceSplitter
+
+                splitter = SentenceSplitter(chunk_size=self._chunk_size, chunk_overlap=self._chunk_overlap)
+                self._splitter = IngestionPipeline(transformations=[splitter])
+            return self._splitter
 
     def split(self, article: Article, digest: str, write_id: str = "") -> list[Chunk]:
-        nodes = self._pipeline.run(documents=[Document(text=article.text, id_=article.doc_id)])
+        from llama_index.core import Document
+
+        nodes = self._chunker().run(documents=[Document(text=article.text, id_=article.doc_id)])
         chunks = []
         search_from = 0
         for index, node in enumerate(nodes):
@@ -120,9 +138,14 @@ class Ingestor:
 
     def _store_writes(self, writes: list[_Write]) -> None:
         """Chunks of several documents embedded and stored together, then each record committed."""
+        self._store_embedded(writes, self._embed(writes))
+
+    def _embed(self, writes: list[_Write]) -> np.ndarray:
+        return self._embedder.embed([chunk.text for w in writes for chunk in w.chunks], urgent=False)
+
+    def _store_embedded(self, writes: list[_Write], vectors: np.ndarray, bulk: bool = False) -> None:
         self._ledger.begin([(w.record.write_id, w.record.doc_id) for w in writes])
-        chunks = [chunk for w in writes for chunk in w.chunks]
-        self._store.write_chunks(chunks, self._embedder.embed([c.text for c in chunks], urgent=False))
+        self._store.write_chunks([chunk for w in writes for chunk in w.chunks], vectors, bulk)
         self._store.put_documents([w.record for w in writes])
         with self._committing():
             self._ledger.committed([(w.record.write_id, w.record.doc_id) for w in writes])
@@ -178,27 +201,22 @@ class Ingestor:
         report = IngestReport()
         self.sweep_orphans()
         queued: list[_Write] = []
-        for batch in _batches(files, 32):
-            existing = self._store.records([doc_id for _path, doc_id in batch])
-            for path, doc_id in batch:
-                planned = self._plan(load_file(path, doc_id), existing.get(doc_id))
-                if isinstance(planned, WriteResult):
-                    _count(report, planned, progress)
-                    continue
-                queued.append(planned)
-                if sum(len(w.chunks) for w in queued) >= FLUSH_CHUNKS:
-                    self._flush(queued, report, progress)
-        self._flush(queued, report, progress)
+        with _Flusher(self, report, progress) as flusher:
+            for batch in _batches(files, 32):
+                existing = self._store.records([doc_id for _path, doc_id in batch])
+                for path, doc_id in batch:
+                    planned = self._plan(load_file(path, doc_id), existing.get(doc_id))
+                    if isinstance(planned, WriteResult):
+                        _count(report, planned, progress)
+                        continue
+                    queued.append(planned)
+                    if sum(len(w.chunks) for w in queued) >= FLUSH_CHUNKS:
+                        flusher.flush(queued)
+                        queued = []
+            flusher.flush(queued)
         if prune:
             report.removed = self.prune(roots, {doc_id for _path, doc_id in files})
         return report
-
-    def _flush(self, queued: list[_Write], report: IngestReport, progress: Progress | None) -> None:
-        if queued:
-            self._store_writes(queued)
-            for w in queued:
-                _count(report, _result(w), progress)
-            queued.clear()
 
     def prune(self, roots: Iterable[Path], seen: set[str]) -> int:
         """Remove documents that came from files under these roots that are gone now."""
@@ -211,6 +229,47 @@ class Ingestor:
                 self.delete(record.doc_id)
                 removed += 1
         return removed
+
+
+class _Flusher:
+    """Stores one batch of writes on a thread of its own while the next batch is embedded.
+
+    The model releases the GIL while it computes, and a Chroma write spends about half its time waiting
+    on the disk, so the two overlap. One batch is in flight at a time and batches are stored in order,
+    each one chunks first and records last, as without the thread.
+    """
+
+    def __init__(self, ingestor: Ingestor, report: IngestReport, progress: Progress | None) -> None:
+        self._ingestor = ingestor
+        self._report = report
+        self._progress = progress
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-store")
+        self._in_flight: tuple[Future[None], list[_Write]] | None = None
+
+    def __enter__(self) -> _Flusher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            if exc_info[0] is None:
+                self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def flush(self, writes: list[_Write]) -> None:
+        if not writes:
+            return
+        vectors = self._ingestor._embed(writes)
+        self._wait()
+        self._in_flight = (self._pool.submit(self._ingestor._store_embedded, writes, vectors, True), writes)
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            future, writes = self._in_flight
+            self._in_flight = None
+            future.result()
+            for w in writes:
+                _count(self._report, _result(w), self._progress)
 
 
 def _result(write: _Write) -> WriteResult:

@@ -41,7 +41,7 @@ class Pipeline:
         self.store = store or ChromaStore(
             connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
         )
-        ledger = WriteLedger(self.store.client, settings.collection)
+        ledger = WriteLedger(self.store.client, settings.collection, keep_s=settings.change_log_keep_h * 3600)
         # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
         self.index = LexicalIndex(settings.index_path)
         self._follower = IndexFollower(self.store, ledger, self.index, _store_key(settings))
@@ -214,6 +214,11 @@ class Pipeline:
 
     def ready(self) -> bool:
         return self.store.ping()
+
+    def warm_up(self) -> None:
+        """Load what the first write and the first question would load (language models, the chunker)."""
+        self._ingestor.warm_up()
+        self.ask("warm-up", answerer="extractive")
 
     def counts(self) -> tuple[int, int]:
         """(documents, chunks) committed, from this replica's index: no scan of the store."""

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 # starve it: a question then waits for at most the one batch it arrived during.
 _BATCH = 32
 _READERS_FIRST_S = 0.5
+# Bulk ingest (`rag ingest`, or the corpus before the server is ready) answers no questions meanwhile, and
+# writes bigger batches: a Chroma call costs about as much for 256 chunks as for 32 (870 vs 330 chunks/s).
+_BULK_BATCH = 256
 # The documents collection stores text and metadata; Chroma still wants a vector per record.
 _PLACEHOLDER_VECTOR = [1.0]
 _P = ParamSpec("_P")
@@ -170,13 +173,15 @@ class ChromaStore:
             self._chunks.delete(where={"doc_id": doc_id})
 
     @guarded
-    def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
-        for start in range(0, len(chunks), _BATCH):
-            batch = chunks[start : start + _BATCH]
+    def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray, bulk: bool = False) -> None:
+        size = _BULK_BATCH if bulk else _BATCH
+        for start in range(0, len(chunks), size):
+            end = start + size
+            batch = chunks[start:end]
             self._after_readers()
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
-                embeddings=embeddings[start : start + _BATCH].tolist(),
+                embeddings=embeddings[start:end].tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[_chunk_meta(c) for c in batch],
             )
@@ -243,13 +248,11 @@ class ChromaStore:
 
     @guarded
     def query(self, embedding: np.ndarray, n_results: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with their cosine similarity."""
-        total = self.count_chunks()
-        if total == 0:
-            return []
+        """Nearest chunks with their cosine similarity (fewer when the store holds fewer)."""
+        # No count() first: Chroma returns what it has, and a count is one more call per question.
         result = self._chunks.query(
             query_embeddings=[embedding.tolist()],
-            n_results=min(n_results, total),
+            n_results=n_results,
             include=["metadatas", "documents", "distances"],
         )
         rows = zip(

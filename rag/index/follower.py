@@ -78,15 +78,53 @@ class IndexFollower:
             return
         if not self._lock.acquire(blocking=force):
             return  # another request is catching up right now; this one answers from the index as it is
+        released_by_resync = False
         try:
             self._checked_at = now
             cursor = float(self._index.meta("cursor") or 0.0)
-            changed, latest = self._ledger.changed_since(cursor - OVERLAP_S)
-            self.apply(sorted(changed))
-            if latest > cursor:
-                self._index.set_meta("cursor", repr(latest))
+            changed, latest, horizon = self._ledger.changed_since(cursor - OVERLAP_S)
+            if horizon <= cursor - OVERLAP_S:
+                self.apply(sorted(changed))
+                if latest > cursor:
+                    self._index.set_meta("cursor", repr(latest))
+            elif force:
+                self.resync()
+            else:
+                # Entries this replica never read were pruned (it was stopped for longer than the log keeps
+                # them): every version is compared on a thread of its own, which releases the lock after;
+                # questions meanwhile are answered from the index as it is.
+                threading.Thread(target=self._resync_and_release, name="index-resync", daemon=True).start()
+                released_by_resync = True
+        finally:
+            if not released_by_resync:
+                self._lock.release()
+
+    def _resync_and_release(self) -> None:
+        try:
+            self.resync()
+        except Exception:
+            logger.exception("comparing the index with the store failed; the next look tries again")
         finally:
             self._lock.release()
+
+    def resync(self) -> None:
+        """Bring every document to the store's committed version, reading records page by page."""
+        logger.warning("the change log was pruned past this index's cursor: comparing every version")
+        started = time.time()
+        stored: set[str] = set()
+        offset = 0
+        while page := self._store.documents(_REBUILD_PAGE, offset):
+            offset += len(page)
+            stored.update(record.doc_id for record in page)
+            held = self._index.versions(record.doc_id for record in page)
+            for record in page:
+                if held.get(record.doc_id) != record.version:
+                    self.commit(record, self._store.committed_chunks(record))
+        # Pages shift when a document is deleted meanwhile: a document not seen is checked once more.
+        unseen = sorted(self._index.document_ids() - stored)
+        self.apply(unseen)
+        self._index.set_meta("cursor", repr(started))
+        logger.info("index compared with the store: %d documents", len(stored))
 
     def apply(self, doc_ids: list[str]) -> None:
         """Bring these documents to the version the store has committed now."""

@@ -136,15 +136,36 @@ class LexicalIndex:
 
     def search(self, terms: list[str], limit: int) -> list[tuple[Chunk, float]]:
         """Chunks ranked by BM25 over any of the terms, best first, with positive scores."""
-        if not terms:
+        wanted = self._weighted_terms(list(dict.fromkeys(terms)))
+        if not wanted:
             return []
-        query = " OR ".join(f'"{term}"' for term in dict.fromkeys(terms))
+        query = " OR ".join(f'"{term}"' for term in wanted)
+        # Rank in FTS5 first and read only the best rows' columns.
         rows = self._reader().execute(
-            f"SELECT {_CHUNK_COLUMNS}, bm25(chunk_terms) FROM chunk_terms JOIN chunks ON chunks.id = chunk_terms.rowid"
-            " WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?",
+            f"SELECT {_CHUNK_COLUMNS}, score FROM (SELECT rowid AS hit, rank AS score FROM chunk_terms"
+            " WHERE chunk_terms MATCH ? ORDER BY rank LIMIT ?) JOIN chunks ON chunks.id = hit ORDER BY score",
             (query, limit),
         )
         return [(_chunk(row), -float(row[-1])) for row in rows]
+
+    def _weighted_terms(self, terms: list[str]) -> list[str]:
+        """The terms BM25 gives weight to: held by some chunk, and by fewer than half of them.
+
+        FTS5's bm25() clamps the idf of a term in half the chunks or more to 1e-6, so such a term never
+        changes the order of chunks that match another term, yet matching it makes FTS5 score nearly every
+        chunk (the cost of a search grows with the corpus). They are searched only when no other term is.
+        """
+        if not terms:
+            return []
+        marks = ",".join("?" * len(terms))
+        held = dict(self._reader().execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms).fetchall())
+        total = self.chunk_count()
+        present = [term for term in terms if held.get(term, 0) > 0]
+        weighted = [term for term in present if 2 * held[term] < total]
+        return weighted or present
+
+    def document_ids(self) -> set[str]:
+        return {str(row[0]) for row in self._reader().execute("SELECT doc_id FROM documents")}
 
     def snapshot(self) -> tuple[list[Chunk], dict[str, int]]:
         """Every chunk and every term's frequency (tests and tools: it reads the whole index)."""
