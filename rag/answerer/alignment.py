@@ -45,7 +45,7 @@ def alignment_features(question: Question, item: Evidence, span: Span) -> dict[s
 
 def clause_tokens(span: Span) -> set[int]:
     """The smallest clause holding the span: the subtree of its nearest verb that has a subject of its own
-    ("taking 72 seats" belongs to "The Liberal Democrats ... had"), without parallel clauses."""
+    ("taking <n> seats" belongs to "The party ... had"), without parallel clauses."""
     head = span.root
     while head.head.i != head.i and not (head.pos_ in _CLAUSE_HEAD_POS and _has_subject(head)):
         head = head.head

@@ -128,8 +128,8 @@ def counted_noun(span: Span) -> Token | None:
 
 
 def described_noun(span: Span) -> Token | None:
-    """The common noun a name is given as ("Neon, the American distributor"; "the Yongbyon nuclear complex";
-    "the French actress Juliette Binoche")."""
+    """The common noun a name is given as: an apposition ("<name>, the distributor"), a noun before it ("the
+    actress <name>"), or the noun it names ("the <name> nuclear complex")."""
     root = span.root
     if root.pos_ != "PROPN":
         return None
@@ -174,8 +174,8 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
     }
 
 
-# Closed-class English words that introduce the value a figure is compared with ("up from 11",
-# "against $35.08 billion a year earlier", "compared with 9"): usually not the asked figure.
+# Closed-class English words that introduce the value a figure is compared with ("up from <n>",
+# "against <n> a year earlier", "compared with <n>"): usually not the asked figure.
 _COMPARING = frozenset({"from", "against", "than", "versus", "vs", "compared", "compare"})
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # Entity labels that can answer each kind, in tiers of preference: the ranker weighs a candidate's tier
 # (feature label_rank). "NAME" is a run of proper nouns the recogniser left unlabelled.
-# The small model's names are often mislabelled ("Yongbyon" as a person), so every name is a candidate of
+# The small model's names are often mislabelled (a nuclear site's name as a person), so every name is a candidate of
 # a name question, in a last tier: the fitted ranker weighs the label against the other evidence.
 _ANY_NAME = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NAME")
 

@@ -45,6 +45,9 @@ def analyser_version() -> str:
     return hashlib.sha256(" ".join(content_terms(_ANALYSER_PROBE)).encode()).hexdigest()[:16]
 
 
+_ALL_TERMS_BELOW_CHUNKS = 1_000  # below this many chunks every term is searched (see _weighted_terms)
+
+
 class LexicalIndex:
     """BM25 over committed chunks and their term statistics, kept in one SQLite file.
 
@@ -153,7 +156,9 @@ class LexicalIndex:
 
         FTS5's bm25() clamps the idf of a term in half the chunks or more to 1e-6, so such a term never
         changes the order of chunks that match another term, yet matching it makes FTS5 score nearly every
-        chunk (the cost of a search grows with the corpus). They are searched only when no other term is.
+        chunk (the cost of a search grows with the corpus). They are searched only when no other term is,
+        and only in a corpus large enough for that cost to matter: in a small one, leaving them out would drop
+        the chunks that hold only them from the results, and scoring every chunk is cheap there.
         """
         if not terms:
             return []
@@ -161,6 +166,8 @@ class LexicalIndex:
         held = dict(self._reader().execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms).fetchall())
         total = self.chunk_count()
         present = [term for term in terms if held.get(term, 0) > 0]
+        if total < _ALL_TERMS_BELOW_CHUNKS:
+            return present
         weighted = [term for term in present if 2 * held[term] < total]
         return weighted or present
 
