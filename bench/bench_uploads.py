@@ -19,7 +19,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.conftest import HEADLINE, rag_server
-from tests.test_many_lines import many_lines
+from tests.test_many_lines import many_lines, upload
 from tests.test_writes_dont_block import big_article
 
 
@@ -34,12 +34,6 @@ def cpu_seconds(port: str) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     raise RuntimeError(f"no rag serve on port {port}")
-
-
-def upload(base: str, name: str, body: bytes) -> tuple[httpx.Response, float]:
-    started = time.monotonic()
-    response = httpx.post(f"{base}/documents", files={"file": (name, body, "text/plain")}, timeout=900)
-    return response, time.monotonic() - started
 
 
 def many_lines_upload(base: str) -> None:

@@ -22,7 +22,6 @@ def alignment_features(question: Question, item: Evidence, span: Span) -> dict[s
     clause = clause_tokens(span)
     inside = {t.i for t in span}
     weights = item.term_weights
-    total = sum(weights.get(t, 0.0) for t in item.term_tokens) or 0.0
     covered = near = 0.0
     for term, positions in item.term_tokens.items():
         outside = [i for i in positions if i not in inside]
@@ -31,13 +30,13 @@ def alignment_features(question: Question, item: Evidence, span: Span) -> dict[s
         weight = weights.get(term, 0.0)
         if any(i in clause for i in outside):
             covered += weight
-        near += weight / (1 + min(_tree_distance(span.root, span.doc[i]) for i in outside))
+        near += weight / (1 + min(tree_distance(span.root, span.doc[i]) for i in outside))
     asked = sum(weights.get(t, 0.0) for t in question.terms) or 1.0
     names = list(question.names)
     in_clause = [n for n in names if any(i in clause and i not in inside for i in item.term_tokens.get(n, ()))]
     return {
         "clause_cover": covered / asked,
-        "aligned_near": near / asked if total else 0.0,
+        "aligned_near": near / asked,
         "names_in_clause": len(in_clause) / len(names) if names else 1.0,
         "role_match": float(_role_matches(question, item, span)),
     }
@@ -79,7 +78,8 @@ def _role_matches(question: Question, item: Evidence, span: Span) -> bool:
     return role == question.wh_role and verb is not None and verb.i in item.event_tokens
 
 
-def _tree_distance(a: Token, b: Token) -> int:
+def tree_distance(a: Token, b: Token) -> int:
+    """Arcs between two tokens of one parse, through their lowest common head (9 when none is found)."""
     up_a = [a, *a.ancestors]
     depth_a = {t.i: d for d, t in enumerate(up_a)}
     for depth_b, token in enumerate([b, *b.ancestors]):

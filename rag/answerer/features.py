@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from rag.answerer.alignment import alignment_features
+from rag.answerer.alignment import alignment_features, tree_distance
 from rag.answerer.candidates import Candidate
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
@@ -159,7 +159,7 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         "focus_head": float(bool(asked & {key_of(h) for h in heads[:2]})),
         "focus_near": float(question.focus is not None and any(key_of(t) == question.focus for t in window)),
         "event_link": float(any(h.i in candidate.evidence.event_tokens for h in heads)),
-        "tree_near": 1.0 / (1 + min((_tree_distance(root, t) for t in term_tokens), default=9)),
+        "tree_near": 1.0 / (1 + min((tree_distance(root, t) for t in term_tokens), default=9)),
         "token_near": 1.0 / (1 + min((_token_distance(span, t) for t in term_tokens), default=9)),
         "in_name": float(_inside_name(span)),
         "focus_inside": float(question.focus is not None and any(key_of(t) == question.focus for t in span)),
@@ -199,15 +199,6 @@ def _heads(token: Token, limit: int) -> list[Token]:
         token = token.head
         chain.append(token)
     return chain
-
-
-def _tree_distance(a: Token, b: Token) -> int:
-    up_a = [a, *a.ancestors]
-    depth_a = {t.i: d for d, t in enumerate(up_a)}
-    for depth_b, token in enumerate([b, *b.ancestors]):
-        if token.i in depth_a:
-            return depth_a[token.i] + depth_b
-    return 9
 
 
 def _inside_name(span: Span) -> bool:
