@@ -34,6 +34,7 @@ from rag.pipeline import Pipeline
 
 FACT = "The Ostravel canal now carries 4,521 barges a year, its operator said on Tuesday."
 FACT_QUESTION = "How many barges a year does the Ostravel canal carry?"
+UPLOADS = 5  # upload->answerable is measured this many times: one sample can meet a store flush
 
 
 def main() -> None:
@@ -105,29 +106,36 @@ def _measure(data: Path, log: Path, questions: list[str]) -> None:
         measured = [_ask(client, q) for q in questions]
         latencies = [total for total, _retrieve in measured]
         retrieve_stage = sorted(retrieve for _total, retrieve in measured)
-        started = time.perf_counter()
-        response = client.post("/documents", json={"title": "Ostravel canal", "text": FACT})
-        response.raise_for_status()
-        uploaded = time.perf_counter()
-        doc_id = response.json()["doc_id"]
-        while True:
-            asked = time.perf_counter()  # when the index was read for the /ask that first cites the fact
-            if _cites(client, doc_id) or asked - uploaded > 30:
-                break
-            time.sleep(0.01)
-        answerable = time.perf_counter()
+        uploads = [_upload_until_answerable(client, i) for i in range(UPLOADS)]
         rss = rss_mb(process.pid)
-        client.delete(f"/documents/{doc_id}").raise_for_status()
     ordered = sorted(latencies)
     print(f"  ready {ready:.1f} s; first /ask {first * 1000:.0f} ms; RSS {rss:.0f} MB")
     print(f"  /ask over {len(ordered)} questions: p50 {statistics.median(ordered) * 1000:.0f} ms, "
           f"p95 {percentile(ordered, 95) * 1000:.0f} ms; retrieve stage (server-side) "
           f"p50 {statistics.median(retrieve_stage):.0f} ms, p95 {percentile(retrieve_stage, 95):.0f} ms")  # fmt: skip
-    after = (answerable - uploaded) * 1000
-    print(f"  upload {(uploaded - started) * 1000:.0f} ms, then answerable after {after:.0f} ms "
-          f"(upload->answerable {(answerable - started) * 1000:.0f} ms, of which the citing /ask itself "
-          f"{(answerable - asked) * 1000:.0f} ms: it was sent {(asked - started) * 1000:.0f} ms "
-          "after the upload began)")  # fmt: skip
+    totals = sorted(total for total, _upload, _ask in uploads)
+    print(f"  upload->answerable over {len(uploads)} uploads (each: upload, then /ask until it cites the fact): "
+          f"median {statistics.median(totals) * 1000:.0f} ms, max {totals[-1] * 1000:.0f} ms; each as "
+          "total (upload + citing /ask): "
+          + ", ".join(f"{t * 1000:.0f} ({u * 1000:.0f} + {a * 1000:.0f})" for t, u, a in uploads))  # fmt: skip
+
+
+def _upload_until_answerable(client: httpx.Client, i: int) -> tuple[float, float, float]:
+    """Seconds from the upload's start until an /ask cites it; the upload's own; the citing /ask's own."""
+    started = time.perf_counter()
+    fact = {"title": f"Ostravel canal {i}", "text": FACT.replace("4,521", f"4,52{i}")}
+    response = client.post("/documents", json=fact)
+    response.raise_for_status()
+    uploaded = time.perf_counter()
+    doc_id = response.json()["doc_id"]
+    while True:
+        asked = time.perf_counter()  # when the index was read for the /ask that first cites the fact
+        if _cites(client, doc_id) or asked - uploaded > 30:
+            break
+        time.sleep(0.01)
+    answerable = time.perf_counter()
+    client.delete(f"/documents/{doc_id}").raise_for_status()
+    return answerable - started, uploaded - started, answerable - asked
 
 
 def _cites(client: httpx.Client, doc_id: str) -> bool:

@@ -30,6 +30,8 @@ _PHOTO_CREDIT = re.compile(
     r"|^.{0,280}[.!]?\s*\((?:photo:? )?[A-Z][\w.&' -]{1,50}\)$",
     re.IGNORECASE,
 )
+_WRAPPED_WORDS = 6  # a hard-wrapped line of prose holds at least this many words
+_OPENING = "$\u20ac\u00a3\u00a5%("
 _RULE = re.compile(r"^[\s_\-=*~#.\u2014\u2013]{3,}$")
 _MIN_TERMS = 6
 # 16 bands of 4 rows propose pairs from Jaccard ~0.4 up, where the exact test starts to accept.
@@ -49,8 +51,23 @@ def clean_text(text: str) -> str:
 def _paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    # Every line becomes its own paragraph: clippings put teasers and nav links on single lines.
-    return [line for line in lines if line]
+    # Every line becomes its own paragraph (clippings put teasers and nav links on single lines), except a
+    # line that goes on a hard-wrapped sentence: "... for" then "$820 million in cash."
+    paragraphs: list[str] = []
+    for line, previous in zip(lines, ["", *lines], strict=False):
+        if line and previous and paragraphs and _continues(previous, line):
+            paragraphs[-1] += " " + line
+        elif line:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _continues(previous: str, line: str) -> bool:
+    """The line goes on a sentence of prose the previous line left open: that line holds a few words and
+    ends in a word or a comma, and this one starts in lower case, with a figure or with a currency sign.
+    Lines of a log or a list (short, or ending in a number) stay apart."""
+    open_prose = len(previous.split()) >= _WRAPPED_WORDS and (previous[-1].isalpha() or previous[-1] == ",")
+    return open_prose and (line[0].islower() or line[0].isdigit() or line[0] in _OPENING)
 
 
 def _drop_boilerplate(paragraphs: list[str]) -> list[str]:

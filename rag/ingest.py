@@ -76,8 +76,10 @@ class Ingestor:
         self._splitter_lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load the chunker now: llama-index takes seconds to import, and a server is ready without it."""
+        """Load the chunker now (llama-index takes seconds to import, and a server is ready without it), and
+        run the writers' copy of the model once: the first upload then neither copies it nor warms it."""
         self._chunker()
+        self._embedder.embed(["warm-up"], urgent=False)
 
     def _chunker(self) -> Any:
         with self._splitter_lock:

@@ -43,11 +43,14 @@ def pipeline() -> Language:
 
 
 def _line_breaks_end_sentences(doc: Doc) -> Doc:
-    # Cleaned articles put every paragraph, caption and headline on its own line.
+    # Cleaned articles put every paragraph, caption and headline on its own line. Within a line, a word in
+    # lower case starts no sentence: "at 9:03 a.m. local time" goes on after the abbreviation's full stop.
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif token.text[:1].islower():
+            token.is_sent_start = False
     return doc
 
 

@@ -51,9 +51,10 @@ class HybridRetriever:
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
         vector = self._embedder.embed([query])[0]
         hits = self._store.query(vector, CANDIDATES + 10)
-        # Chunks of a write in progress, interrupted or superseded are not part of the corpus.
-        committed = self._index.versions(chunk.doc_id for chunk, _score in hits)
-        return [(chunk, score) for chunk, score in hits if committed.get(chunk.doc_id) == chunk.version][:CANDIDATES]
+        # The local index holds the committed chunks only: a chunk of a write in progress, interrupted or
+        # superseded is not there, and is not part of the corpus.
+        committed = self._index.chunks(chunk_id for chunk_id, _score in hits)
+        return [(committed[cid], score) for cid, score in hits if cid in committed][:CANDIDATES]
 
 
 def reciprocal_rank_fusion(rankings: list[list[tuple[Chunk, float]]]) -> list[Passage]:

@@ -59,3 +59,13 @@ def test_near_duplicates_found_among_thousands_of_distinct_lines() -> None:
     assert pull not in kept
     assert kept.count(lines[10]) == 1  # an exact repeat goes, the first copy stays
     assert len(kept) == 6001
+
+
+def test_hard_wrapped_prose_is_joined_but_lists_and_logs_stay_apart() -> None:
+    prose = [
+        "The firm said it would buy the rival yard for",
+        "$820 million in cash, and its chief said",
+        "the deal would close in May.",
+    ]
+    others = ["Home", "world", "00001 alpha beta gamma delta 17", "00002 alpha beta gamma delta 18"]
+    assert clean_text("\n".join(prose + others)).split("\n\n") == [" ".join(prose), *others]

@@ -60,3 +60,15 @@ def test_auto_dtype_follows_the_cpu_flags(tmp_path) -> None:
     assert cpu_has_bf16(flags)
     assert not cpu_has_bf16(tmp_path / "missing")
     assert resolve_dtype("fp32") == "fp32"
+
+
+def test_warming_up_prepares_the_writers_model_copy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first upload after start-up neither copies the model nor runs it cold."""
+    from rag.config import get_settings
+    from rag.pipeline import Pipeline
+
+    embedder = SentenceTransformerEmbedder()
+    pipeline = Pipeline(get_settings(data_dir=tmp_path / "data"), embedder=embedder)
+    assert embedder._background_model is None
+    pipeline.warm_up()
+    assert embedder._background_model is not None

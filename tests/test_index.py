@@ -88,3 +88,15 @@ def test_similar_terms_ranks_close_spellings(tmp_path: Path) -> None:
     assert index.similar_terms("havanna")[0] == "havana"
     assert index.chunks_containing(content_terms("agreements")[0]) == 1
     assert index.similar_terms("") == []
+
+
+def test_chunks_by_id_are_the_committed_ones_only(tmp_path: Path) -> None:
+    """Dense hits come from Chroma as ids; their texts come from here, and a superseded write's are gone."""
+    index = LexicalIndex(tmp_path / "lexical.sqlite3")
+    old = Chunk("d:w1:0", "d", "The old text.", 0, 13, "t", "2024-01-01", None, "h1", "w1")
+    new = Chunk("d:w2:0", "d", "The new text.", 0, 13, "t", "2024-01-02", "src", "h2", "w2")
+    index.replace_document("d", "w1", [old])
+    assert index.chunks(["d:w1:0", "d:w2:0"]) == {"d:w1:0": old}
+    index.replace_document("d", "w2", [new])
+    assert index.chunks(["d:w1:0", "d:w2:0", "other:w:0"]) == {"d:w2:0": new}
+    assert index.chunks([]) == {}

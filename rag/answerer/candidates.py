@@ -103,8 +103,11 @@ def _counts_occasions(question: Question) -> bool:
 
 
 def _unlabelled_names(sentence: Span, labels: set[str]) -> list[Span]:
-    """Runs of proper nouns not inside any entity (a sentence's capitalised first word is no name)."""
-    taken = {t.i for ent in sentence.ents for t in ent} | {sentence.start}
+    """Runs of proper nouns not inside any entity. A sentence's capitalised first word alone is no name; followed
+    by another proper noun it starts one ("Centerview Partners is acting ...")."""
+    taken = {t.i for ent in sentence.ents for t in ent}
+    if len(sentence) < 2 or sentence[1].pos_ != "PROPN":
+        taken.add(sentence.start)
     runs, current = [], []
     for token in sentence:
         if token.pos_ == "PROPN" and token.i not in taken:

@@ -9,6 +9,7 @@ from rag.answerer.alignment import alignment_features, tree_distance
 from rag.answerer.candidates import Candidate
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
+from rag.answerer.shapes import age_fit, is_fragment, is_partitive_total
 from rag.embedding import Embedder
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 SENTENCE_FEATURES = (
     "similarity", "overlap", "context_overlap", "names_covered", "event_present", "focus_present",
-    "rank", "has_type", "unmatched", "weakest",
+    "rank", "has_type", "unmatched", "weakest", "fragment",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
     *SENTENCE_FEATURES,
@@ -42,6 +43,9 @@ CANDIDATE_FEATURES = (
     "names_in_clause",
     "role_match",
     "compared",
+    "age_fit",
+    "partitive_total",
+    "specific",
 )
 # What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
 CONFIDENCE_FEATURES = (
@@ -65,6 +69,7 @@ def sentence_features(question: Question, item: Evidence) -> dict[str, float]:
         "has_type": float(not labels or any(e.label_ in labels for e in item.span.ents)),
         "unmatched": item.unmatched,
         "weakest": item.weakest,
+        "fragment": float(is_fragment(item.span)),
     }
 
 
@@ -107,8 +112,11 @@ def _similarity_features(question: Question, candidates: list[Candidate], embedd
     n = len(candidates)
     for i, candidate in enumerate(candidates):
         candidate.features["local_similarity"] = float(vectors[2 + i] @ question_vector)
-        has_head = heads[i] is not None and question.focus_text is not None
+        head = heads[i]
+        has_head = head is not None and question.focus_text is not None
         similarity = float(vectors[2 + n + i] @ focus_vector) if has_head else 0.0
+        if head is not None and key_of(head) in (question.focus, question.event):
+            similarity = 1.0  # "ninth visit" answers "how many times has he visited"
         candidate.features["head_similarity"] = similarity
         candidate.features["head_mismatch"] = float(has_head and similarity < 0.5)
 
@@ -167,6 +175,9 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         "ordinal": float(candidate.label == "ORDINAL"),
         "compared": float(any(h.lower_ in _COMPARING for h in [root, *heads[:2]])),
         "year_like": float(question.kind == "count" and _year_like(candidate.text)),
+        "age_fit": age_fit(question, span),
+        "partitive_total": float(is_partitive_total(span)),
+        "specific": float(any(t.like_num for t in span)),  # "6.04 pm" over "evening"
         "subject_of_event": float(
             root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
             and any(h.i in candidate.evidence.event_tokens for h in heads[:2])
@@ -195,7 +206,7 @@ def _token_distance(span: Span, token: Token) -> int:
 
 def _heads(token: Token, limit: int) -> list[Token]:
     chain: list[Token] = []
-    while token.head is not token and len(chain) < limit:
+    while token.head.i != token.i and len(chain) < limit:  # spaCy makes a new Token per access: compare .i
         token = token.head
         chain.append(token)
     return chain

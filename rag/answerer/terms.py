@@ -3,12 +3,14 @@ meets "take"; the same form the lexical index counts (`rag.text.content_terms`).
 
 from __future__ import annotations
 
+import functools
 import math
 
 from rag.index import CorpusStats
 from rag.text import fold, stem
 
 
+@functools.lru_cache(maxsize=100_000)  # a pure function of the word, called for every token of every sentence read
 def term_key(lemma: str) -> str:
     word = fold(lemma).strip(" .,'\"-")
     return stem(word) if word.replace("-", "").isalnum() else ""

@@ -137,6 +137,15 @@ class LexicalIndex:
         rows = self._reader().execute(f"SELECT doc_id, version FROM documents WHERE doc_id IN ({marks})", ids)
         return {str(doc_id): str(version) for doc_id, version in rows}
 
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        """The committed chunks among these ids (the index holds no other)."""
+        ids = list(set(chunk_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", ids)
+        return {chunk.chunk_id: chunk for chunk in map(_chunk, rows)}
+
     def search(self, terms: list[str], limit: int) -> list[tuple[Chunk, float]]:
         """Chunks ranked by BM25 over any of the terms, best first, with positive scores."""
         wanted = self._weighted_terms(list(dict.fromkeys(terms)))
