@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-
-from datasketch import MinHash
+from typing import Any
 
 from rag.text import content_terms
 
@@ -37,7 +37,6 @@ _MIN_TERMS = 6
 # 16 bands of 4 rows propose pairs from Jaccard ~0.4 up, where the exact test starts to accept.
 _BANDS, _ROWS = 16, 4
 _BUCKET_SIZE = 4
-_PERMUTATIONS = MinHash(num_perm=_BANDS * _ROWS, seed=1, scheme="affine32").permutations
 
 
 def clean_text(text: str) -> str:
@@ -142,7 +141,9 @@ def drop_near_duplicates(paragraphs: list[str]) -> list[str]:
 
 
 def _band_keys(terms: frozenset[str]) -> list[tuple[int, bytes]]:
-    signature = MinHash(num_perm=_BANDS * _ROWS, permutations=_PERMUTATIONS, scheme="affine32")
+    from datasketch import MinHash
+
+    signature = MinHash(num_perm=_BANDS * _ROWS, permutations=minhash_permutations(), scheme="affine32")
     signature.update_batch([term.encode() for term in terms])
     values = signature.hashvalues
     return [(band, values[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
@@ -168,3 +169,12 @@ def _weaker(paragraphs: list[str], i: int, j: int) -> int:
     if complete_i != complete_j:
         return j if complete_i else i
     return j
+
+
+@functools.cache
+def minhash_permutations() -> Any:
+    """datasketch's permutations, made once. Imported on first use: datasketch takes 0.4 s to import, which a
+    server that starts without ingesting would otherwise spend before it is ready."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=_BANDS * _ROWS, seed=1, scheme="affine32").permutations

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.cleaning import minhash_permutations
 from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
 from rag.errors import DocumentTooLargeError, InvalidInputError, UnsupportedDocumentError
@@ -79,6 +80,7 @@ class Ingestor:
         """Load the chunker now (llama-index takes seconds to import, and a server is ready without it), and
         run the writers' copy of the model once: the first upload then neither copies it nor warms it."""
         self._chunker()
+        minhash_permutations()
         self._embedder.embed(["warm-up"], urgent=False)
 
     def _chunker(self) -> Any:

@@ -37,10 +37,13 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
         self.settings = settings
         self._llm = _llm_answerer(settings)  # first: a bad LLM setting fails before the model loads
-        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
+        # The store next: an unreachable one fails before the model loads, and its vector index loads while
+        # the model's libraries are imported.
         self.store = store or ChromaStore(
             connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
         )
+        self.store.warm_vector_index()
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
         ledger = WriteLedger(self.store.client, settings.collection, keep_s=settings.change_log_keep_h * 3600)
         # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
         self.index = LexicalIndex(settings.index_path)

@@ -110,3 +110,15 @@ def test_markdown_and_html_articles(make_pipeline, tmp_path: Path) -> None:
     assert html.date == "2024-03-03"
     assert "alert" not in html.text
     assert "Home | World" not in html.text
+
+
+def test_the_vector_index_is_warmed_without_error(corpus_pipeline, make_pipeline, caplog) -> None:  # type: ignore[no-untyped-def]
+    """At start the store loads its vector index on a thread of its own (it overlaps the model's import)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="rag.store")
+    for store in (corpus_pipeline.store, make_pipeline("empty").store):
+        thread = store.warm_vector_index()
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+    assert "not warmed" not in caplog.text
