@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from eval.dataset import DEFAULT_SET, DEFAULT_THRESHOLDS, EvalItem, check_gold_evidence, load_eval_set
-from eval.runner import gate
+from eval.runner import gate, report
 from eval.scoring import Outcome, list_matches, matches, normalise, score
 from eval.splits import ARTICLES_DIR, SPLITS, load_split
 from eval.thresholds import load_thresholds
@@ -238,3 +238,17 @@ def test_rag_eval_rejects_an_unknown_retriever(tmp_path: Path, corpus_copy: Path
     ran = rag_eval(tmp_path, corpus_copy, "--split", "holdout")
     assert ran.returncode == 2
     assert "--split must be one of seed, dev, test or all" in ran.stderr
+
+
+def test_a_held_out_splits_failures_print_ids_only(tmp_path: Path) -> None:
+    """CI logs are read by many: a test question and its expected answer appear only in the JSON report."""
+    from rich.console import Console
+
+    failing = _outcome({**GOOD_ENTRY, "id": "held-1"}, "Two times. [1]", True, [])
+    results = [score(split, "hybrid", [failing]) for split in ("test", "dev")]
+    console = Console(record=True, width=200)
+    report(results, {}, "hybrid", {}, tmp_path / "r.json", console)
+    printed = console.export_text()
+    assert "failed test (held out, see --json): held-1" in printed
+    assert printed.count(str(GOOD_ENTRY["question"])) == 1  # the dev row's failure only
+    assert str(GOOD_ENTRY["question"]) in (tmp_path / "r.json").read_text()
