@@ -158,3 +158,14 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         stop(process)
         log.close()
+
+
+def span_of(text: str, words: str):  # type: ignore[no-untyped-def]
+    """The spaCy span of `words` inside the real parse of `text`."""
+    from rag.language import parse
+
+    doc = parse(text)
+    start = text.index(words)
+    span = doc.char_span(start, start + len(words))
+    assert span is not None
+    return span

@@ -10,14 +10,7 @@ from rag.answerer.question import analyse
 from rag.answerer.shapes import age_fit, is_age, is_fragment, is_partitive_total
 from rag.language import Sentence, parse, split_sentences
 from rag.models import Chunk, Passage
-
-
-def _span(text: str, words: str):  # type: ignore[no-untyped-def]
-    doc = parse(text)
-    start = text.index(words)
-    span = doc.char_span(start, start + len(words))
-    assert span is not None
-    return span
+from tests.conftest import span_of
 
 
 def _evidence(text: str) -> Evidence:
@@ -27,26 +20,28 @@ def _evidence(text: str) -> Evidence:
 
 
 def test_an_age_is_told_from_a_count(embedder) -> None:  # type: ignore[no-untyped-def]
-    assert is_age(_span("The striker, Marco Venn, 23, scored twice.", "23"))
-    assert is_age(_span("The 32-year-old pilot had flown 4,000 hours.", "32"))
-    assert not is_age(_span("The pilot had flown 4,000 hours.", "4,000"))
+    assert is_age(span_of("The striker, Marco Venn, 23, scored twice.", "23"))
+    assert is_age(span_of("The 32-year-old pilot had flown 4,000 hours.", "32"))
+    assert not is_age(span_of("The pilot had flown 4,000 hours.", "4,000"))
     how_old = analyse("How old is the pilot?", embedder)
     how_many = analyse("How many goals did Marco Venn score?", embedder)
-    age = _span("The striker, Marco Venn, 23, scored twice.", "23")
+    age = span_of("The striker, Marco Venn, 23, scored twice.", "23")
     assert (age_fit(how_old, age), age_fit(how_many, age)) == (1.0, -1.0)
 
 
 def test_the_whole_a_part_is_counted_out_of() -> None:
     text = "The court upheld five of the 11 sanctions, and the party won 201 out of 400 seats."
-    assert is_partitive_total(_span(text, "11"))
-    assert not is_partitive_total(_span(text, "five"))
-    assert is_partitive_total(_span(text, "400"))
-    assert not is_partitive_total(_span(text, "201"))
+    assert is_partitive_total(span_of(text, "11"))
+    assert not is_partitive_total(span_of(text, "five"))
+    assert is_partitive_total(span_of(text, "400"))
+    assert not is_partitive_total(span_of(text, "201"))
 
 
 def test_a_line_without_a_verb_is_a_fragment() -> None:
-    assert is_fragment(_span("Home | World | Business | Sport", "Home | World | Business | Sport"))
-    assert not is_fragment(_span("The storm reached the coast on Tuesday.", "The storm reached the coast on Tuesday."))
+    assert is_fragment(span_of("Home | World | Business | Sport", "Home | World | Business | Sport"))
+    assert not is_fragment(
+        span_of("The storm reached the coast on Tuesday.", "The storm reached the coast on Tuesday.")
+    )
 
 
 def test_a_sentence_may_start_with_a_two_word_name(embedder) -> None:  # type: ignore[no-untyped-def]

@@ -130,21 +130,20 @@ class LexicalIndex:
 
     def versions(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """The committed version of each of these documents that the index holds."""
-        ids = list(set(doc_ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._reader().execute(f"SELECT doc_id, version FROM documents WHERE doc_id IN ({marks})", ids)
+        rows = self._rows_with("SELECT doc_id, version FROM documents WHERE doc_id", doc_ids)
         return {str(doc_id): str(version) for doc_id, version in rows}
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         """The committed chunks among these ids (the index holds no other)."""
-        ids = list(set(chunk_ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", ids)
+        rows = self._rows_with(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id", chunk_ids)
         return {chunk.chunk_id: chunk for chunk in map(_chunk, rows)}
+
+    def _rows_with(self, select_where: str, keys: Iterable[str]) -> list[tuple[object, ...]]:
+        """The rows of `<select_where> IN (keys)`, each key once."""
+        ids = list(set(keys))
+        if not ids:
+            return []
+        return self._reader().execute(f"{select_where} IN ({','.join('?' * len(ids))})", ids).fetchall()
 
     def search(self, terms: list[str], limit: int) -> list[tuple[Chunk, float]]:
         """Chunks ranked by BM25 over any of the terms, best first, with positive scores."""
