@@ -95,18 +95,15 @@ def choose_threshold(scored: list[tuple[float, bool, bool]], abstaining: list[bo
 
 
 def fit(examples: list[Example]) -> Scorer:
-    sentence_rows, sentence_labels, groups = [], [], []
+    sentence_rows, sentence_labels = [], []
     for ex in examples:
         for e in ex.reading.evidence:
             sentence_rows.append(e.features)
             gold = is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text)
             sentence_labels.append(int(ex.item.answerable and gold))
-        marks = [int(ex.item.answerable and matches(c.text, ex.item.answers)) for c in ex.reading.candidates]
-        if any(marks):
-            groups.append(([c.features for c in ex.reading.candidates], marks))
     sentence = fit_logistic(sentence_rows, sentence_labels, SENTENCE_FEATURES)
-    ranker = fit_ranker(groups)
-    confidence = fit_confidence(examples, Scorer(sentence, ranker, sentence))
+    ranker = fit_ranker(ranking_groups(examples))
+    confidence = fit_confidence(examples, held_out_rankers(examples))
     return Scorer(
         replace(sentence, threshold=choose_threshold(sentence_decisions(examples, sentence))),
         ranker,
@@ -114,7 +111,31 @@ def fit(examples: list[Example]) -> Scorer:
     )
 
 
-def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
+def ranking_groups(examples: list[Example]) -> list[tuple[list[dict[str, float]], list[int]]]:
+    groups = []
+    for ex in examples:
+        marks = [int(ex.item.answerable and matches(c.text, ex.item.answers)) for c in ex.reading.candidates]
+        if any(marks):
+            groups.append(([c.features for c in ex.reading.candidates], marks))
+    return groups
+
+
+def article_of(item: EvalItem) -> str:
+    """The article a question is about: its id's first word names it, answerable or not."""
+    return item.id.split("-", 1)[0]
+
+
+def held_out_rankers(examples: list[Example]) -> dict[str, LinearModel]:
+    """For each article, a ranker fit without its questions: the confidence is fit on rank scores the ranker
+    gives questions it was not fit on, as it will on a user's articles (in-sample scores are overconfident)."""
+    articles = sorted({article_of(ex.item) for ex in examples})
+    return {
+        article: fit_ranker(ranking_groups([ex for ex in examples if article_of(ex.item) != article]))
+        for article in articles
+    }
+
+
+def fit_confidence(examples: list[Example], rankers: dict[str, LinearModel]) -> LinearModel:
     """Logistic over the ranked candidate: right (answerable, matching) or not."""
     rows, labels, answerable, without = [], [], [], []
     for ex in examples:
@@ -123,7 +144,7 @@ def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
         if not ex.reading.candidates:
             without.append(ex.item.answerable)  # abstains whatever the threshold
             continue
-        top, values = _ranked_top(ex.reading.candidates, scorer)
+        top, values = _ranked_top(ex.reading.candidates, rankers[article_of(ex.item)])
         rows.append(values)
         labels.append(int(ex.item.answerable and matches(top.text, ex.item.answers)))
         answerable.append(ex.item.answerable)
@@ -133,9 +154,9 @@ def fit_confidence(examples: list[Example], scorer: Scorer) -> LinearModel:
     return replace(model, threshold=choose_threshold(scored, fixed))
 
 
-def _ranked_top(candidates: list[Candidate], scorer: Scorer) -> tuple[Candidate, dict[str, float]]:
+def _ranked_top(candidates: list[Candidate], ranker: LinearModel) -> tuple[Candidate, dict[str, float]]:
     """The candidate the ranker puts first, with its confidence features (as the reader computes them)."""
-    inputs = confidence_inputs(candidates, scorer.ranker)
+    inputs = confidence_inputs(candidates, ranker)
     best = max(range(len(candidates)), key=lambda i: inputs[i][0])
     return candidates[best], inputs[best][1]
 

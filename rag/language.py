@@ -125,14 +125,28 @@ def number_words(value: float) -> str:
 def resolve_date(text: str, article_date: str | None) -> dt.date | None:
     """The calendar day a phrase names, relative phrases ('on Tuesday') read against the article's date;
     None when it names no single day ('April 2023', '2004')."""
-    from dateparser.date import DateDataParser
-
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
+    base = None
     if article_date:
         with contextlib.suppress(ValueError):
             # The day after: news says "on Monday" for the article's own Monday.
-            settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1)
+            base = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1)
     phrase = re.sub(r"^(on|by|since|until|from|in)\s+", "", text.strip(), flags=re.IGNORECASE)
+    past = _parse_day(phrase, "past", base)
+    if past is None or base is None:
+        return past
+    future = _parse_day(phrase, "future", base)
+    if future is not None and (future - past).days > 300:
+        # A day and month with no year ("Nov. 5"): the one nearest the article, ahead of it or behind.
+        return min((past, future), key=lambda day: abs((day - base.date()).days))
+    return past  # a weekday ("on Tuesday"): news tells of the days just gone
+
+
+def _parse_day(phrase: str, prefer: str, base: dt.datetime | None) -> dt.date | None:
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
     try:
         data = DateDataParser(languages=["en"], settings=settings).get_date_data(phrase)
     except Exception:  # dateparser raises assorted errors on odd input: not a date then

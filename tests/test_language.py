@@ -42,6 +42,8 @@ def test_numbers_in_text() -> None:
         ("19 February 2024", None, dt.date(2024, 2, 19)),
         ("April 2023", None, None),  # a month, not a day
         ("2004", "2024-02-19", None),
+        ("Nov. 5", "2024-07-01", dt.date(2024, 11, 5)),  # no year: the nearest, here ahead of the article
+        ("Dec. 28", "2025-01-02", dt.date(2024, 12, 28)),  # and here behind it, across a new year
     ],
 )
 def test_dates_are_read_against_the_article(phrase: str, article_date: str | None, day: dt.date | None) -> None:

@@ -1,12 +1,15 @@
 """Where the question's words sit around a candidate: the clause that holds it, how near each matched word
 is in the parse, and whether the candidate plays the role the question's wh-word plays ("Who beat X?":
 the subject of the asked verb). A near miss ("How many votes did A get?" over "B won with 17,062 votes")
-states the asked thing in a clause that lacks the question's other words."""
+states the asked thing in a clause that lacks the question's other words. And which of a sentence's candidates
+each matched question word is bound to: the nearest one."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from rag.answerer.candidates import Candidate
 from rag.answerer.evidence import Evidence
 from rag.answerer.question import Question
 
@@ -86,3 +89,38 @@ def tree_distance(a: Token, b: Token) -> int:
         if token.i in depth_a:
             return depth_a[token.i] + depth_b
     return 9
+
+
+def binding_features(candidates: list[Candidate]) -> None:
+    """Which of a sentence's candidates each of the question's words there sits nearest to: in "gave A 412
+    seats and B 121", A's number is the one beside A. The share of the matched words' weight bound to each."""
+    by_sentence: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_sentence[id(candidate.evidence)].append(candidate)
+    for group in by_sentence.values():
+        item = group[0].evidence
+        inside = {t.i for c in group for t in c.span}
+        for name, distance in (("bound_tokens", token_distance), ("bound_tree", _tree_distance_to)):
+            bound = [0.0] * len(group)
+            total = 0.0
+            for term, positions in item.term_tokens.items():
+                outside = [i for i in positions if i not in inside]
+                if not outside:
+                    continue
+                weight = item.term_weights.get(term, 0.0)
+                total += weight
+                reach = [min(distance(c.span, item.span.doc[i]) for i in outside) for c in group]
+                nearest = min(reach)
+                winners = [k for k, r in enumerate(reach) if r == nearest]
+                for k in winners:
+                    bound[k] += weight / len(winners)
+            for k, candidate in enumerate(group):
+                candidate.features[name] = bound[k] / total if total else 0.0
+
+
+def _tree_distance_to(span: Span, token: Token) -> int:
+    return tree_distance(span.root, token)
+
+
+def token_distance(span: Span, token: Token) -> int:
+    return min(abs(token.i - span.start), abs(token.i - span.end + 1))

@@ -12,7 +12,7 @@ from rag.language import number_value
 from rag.text import fold
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 _NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
@@ -82,10 +82,18 @@ def _named_in_question(candidate: Candidate, question: Question) -> bool:
     words = [t for t in candidate.span if t.is_alpha and not t.is_stop]
     if not words:
         return fold(candidate.text) in question.surface
-    # "Ada Byron" is named by a question that says "Byron".
-    if words[-1].pos_ == "PROPN" and fold(words[-1].text) in question.surface:
+    # "Ada Byron" is named by a question that says "Byron", and "Marrowco" by one that types "marrowcos".
+    if words[-1].pos_ == "PROPN" and _said(words[-1], question):
         return True
-    return all(fold(w.text) in question.surface for w in words)
+    return all(_said(w, question) for w in words)
+
+
+def _said(token: Token, question: Question) -> bool:
+    """The question has the word, as typed or in another form of it (not the asked noun: "Which city" does not
+    name "Summit City")."""
+    if fold(token.text) in question.surface:
+        return True
+    return token.pos_ == "PROPN" and key_of(token) in question.terms and key_of(token) != question.focus
 
 
 def _may_count(question: Question, candidate: Candidate) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from rag.answerer.alignment import alignment_features, tree_distance
+from rag.answerer.alignment import alignment_features, binding_features, token_distance, tree_distance
 from rag.answerer.candidates import Candidate
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
@@ -46,12 +46,14 @@ CANDIDATE_FEATURES = (
     "age_fit",
     "partitive_total",
     "specific",
+    "bound_tokens",
+    "bound_tree",
 )
 # What the confidence in a ranked candidate rests on: its rank score, its lead over the next one, its sentence.
 CONFIDENCE_FEATURES = (
     "score", "margin", "support", "names_covered", "focus_present", "event_present", "local_similarity",
     "head_mismatch", "redundancy", "context_overlap", "unmatched", "weakest", "clause_cover", "names_in_clause",
-    "aligned_near",
+    "aligned_near", "label_rank", "in_name", "head_similarity", "age_fit", "focus_head", "bound_tree",
 )  # fmt: skip
 
 
@@ -89,6 +91,7 @@ def candidate_features(question: Question, candidates: list[Candidate], embedder
         features["redundancy"] = len(sentences_with[candidate.value]) / considered
         candidate.features = features
     _similarity_features(question, candidates, embedder)
+    binding_features(candidates)
 
 
 def _where(candidate: Candidate) -> tuple[str, int]:
@@ -99,22 +102,24 @@ def _similarity_features(question: Question, candidates: list[Candidate], embedd
     """How near the words around a candidate, and the noun it counts, are to the question's meaning."""
     if not candidates:
         return
+    n = len(candidates)
     windows = [_window(c.span, c.evidence.span).text for c in candidates]
     heads = [counted_noun(c.span) or described_noun(c.span) for c in candidates]
-    texts = [
-        question.retrieval_text,
-        question.focus_text or "",
-        *windows,
-        *(h.lemma_ if h is not None else "" for h in heads),
-    ]
-    vectors = embedder.embed(texts)
+    vectors = embedder.embed(
+        [
+            question.retrieval_text,
+            question.focus_text or "",
+            *windows,
+            *(h.lemma_ if h is not None else "" for h in heads),
+        ]
+    )
     question_vector, focus_vector = vectors[0], vectors[1]
-    n = len(candidates)
+    window_vectors, head_vectors = vectors[2 : 2 + n], vectors[2 + n :]
     for i, candidate in enumerate(candidates):
-        candidate.features["local_similarity"] = float(vectors[2 + i] @ question_vector)
+        candidate.features["local_similarity"] = float(window_vectors[i] @ question_vector)
         head = heads[i]
         has_head = head is not None and question.focus_text is not None
-        similarity = float(vectors[2 + n + i] @ focus_vector) if has_head else 0.0
+        similarity = float(head_vectors[i] @ focus_vector) if has_head else 0.0
         if head is not None and key_of(head) in (question.focus, question.event):
             similarity = 1.0  # "ninth visit" answers "how many times has he visited"
         candidate.features["head_similarity"] = similarity
@@ -168,7 +173,7 @@ def _syntax(question: Question, candidate: Candidate) -> dict[str, float]:
         "focus_near": float(question.focus is not None and any(key_of(t) == question.focus for t in window)),
         "event_link": float(any(h.i in candidate.evidence.event_tokens for h in heads)),
         "tree_near": 1.0 / (1 + min((tree_distance(root, t) for t in term_tokens), default=9)),
-        "token_near": 1.0 / (1 + min((_token_distance(span, t) for t in term_tokens), default=9)),
+        "token_near": 1.0 / (1 + min((token_distance(span, t) for t in term_tokens), default=9)),
         "in_name": float(_inside_name(span)),
         "focus_inside": float(question.focus is not None and any(key_of(t) == question.focus for t in span)),
         "name_near": _name_nearness(question, candidate),
@@ -196,12 +201,8 @@ def _name_nearness(question: Question, candidate: Candidate) -> float:
     names = [t for t in candidate.evidence.span if key_of(t) in question.names and not span.start <= t.i < span.end]
     if not question.names:
         return 0.5
-    distance = min((_token_distance(span, t) for t in names), default=20)
+    distance = min((token_distance(span, t) for t in names), default=20)
     return 1.0 / (1 + distance)
-
-
-def _token_distance(span: Span, token: Token) -> int:
-    return min(abs(token.i - span.start), abs(token.i - span.end + 1))
 
 
 def _heads(token: Token, limit: int) -> list[Token]:

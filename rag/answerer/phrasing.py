@@ -23,6 +23,8 @@ def phrase_candidate(question: Question, candidate: Candidate, siblings: list[Ca
         return ", ".join(names[:-1]) + " and " + names[-1]
     if question.kind == "date":
         return _date(candidate)
+    if question.kind == "amount":
+        return _with_counted_noun(candidate)  # "about 100 hectares", not "about 100"
     return candidate.text
 
 
@@ -36,10 +38,15 @@ def _count(question: Question, candidate: Candidate) -> str:
         # "his ninth visit" answers "how many times has he visited": nine times.
         whole = int(value)
         return {1: "Once", 2: "Twice"}.get(whole, f"{number_words(whole).capitalize()} times")
+    return _with_counted_noun(candidate)
+
+
+def _with_counted_noun(candidate: Candidate) -> str:
+    """The number with the noun it counts, when the recogniser's span stops short of it ("six people")."""
+    root = candidate.span.root
     head = root.head
-    if root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN") and head.i > root.i:
-        doc = candidate.span.doc
-        return doc[candidate.span.start : head.i + 1].text
+    if root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN") and head.i >= candidate.span.end:
+        return candidate.span.doc[candidate.span.start : head.i + 1].text
     return candidate.text
 
 

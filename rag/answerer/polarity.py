@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
-from rag.language import numbers_in
+from rag.language import number_value, numbers_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -20,7 +20,13 @@ def yes_or_no(question: Question, item: Evidence) -> str:
     stated = question.stated_numbers
     if stated and not stated <= numbers_in(item.sentence.text):
         return "No"
+    if question.asks_precedent and not question.negated and _says_first(item):
+        return "No"  # "Had anyone landed there before?" - "the first to land there"
     return "No" if _negated(question, item) != question.negated else "Yes"
+
+
+def _says_first(item: Evidence) -> bool:
+    return any(e.label_ == "ORDINAL" and number_value(e.text) == 1 for e in item.span.ents)
 
 
 def _negated(question: Question, item: Evidence) -> bool:
@@ -28,15 +34,26 @@ def _negated(question: Question, item: Evidence) -> bool:
     # The asked predicate: its verb and the words it governs ("sign ... an agreement").
     asked = ({question.event} if question.event else set()) | set(question.terms) - set(question.names)
     for token in item.span:
-        if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING:
+        if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING and not _counterfactual(token):
             continue
         if any(key_of(t) in asked or t.i in item.event_tokens for t in _governed(token)):
             return True
     return False
 
 
+def _counterfactual(verb: Token) -> bool:
+    """ "Victory would have brought a title": a modal with the perfect tells what did not happen."""
+    auxiliaries = {child.lemma_.lower() for child in verb.children if child.dep_ == "aux"}
+    return "have" in auxiliaries and bool(auxiliaries & _MODALS)
+
+
+_MODALS = frozenset({"would", "could", "might"})  # closed class: the modals of an unreal past
+
+
 def _governed(token: Token) -> list[Token]:
     """The words a negation reaches: its head and the head's subtree, or its own subtree."""
+    if _counterfactual(token):
+        return [token, *token.subtree]
     head = token.head if token.dep_ in ("neg", "det", "advmod") else token
     if token.dep_ == "det" and head.dep_ in ("nsubj", "nsubjpass"):
         head = head.head  # "No one had been seated": a denied subject denies its clause

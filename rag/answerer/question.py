@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rag.answerer import asking
 from rag.answerer.kinds import AnswerKind, kind_of_noun
 from rag.answerer.terms import term_key
 from rag.language import numbers_in, parse
@@ -42,6 +43,7 @@ TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
 }
 _DURATION = (("DATE", "TIME", "QUANTITY"), ("CARDINAL",))  # "how long / how old": durations, ages
 _MEASURE = (("QUANTITY", "PERCENT", "MONEY"), ("CARDINAL", "DATE", "TIME"))  # "how far / high / fast"
+_FIGURES = ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 
 
@@ -65,6 +67,7 @@ class Question:
     retrieval_text: str = ""
     surface: frozenset[str] = field(default_factory=frozenset)  # its words (and a followed question's), folded
     wh_role: str | None = None  # "subject" ("Who beat X?") or "object" ("Whom did X beat?") of the event verb
+    asks_precedent: bool = False  # "Had anyone done it before?": answered by "the first to do it"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -99,8 +102,8 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         event_text=event.lemma_.lower() if event is not None else None,
         negated=any(t.dep_ == "neg" for t in doc), plural=plural,
         stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
-        asked_name=_asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
-        surface=frozenset(surface), wh_role=_wh_role(doc),
+        asked_name=asking.asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
+        surface=frozenset(surface), wh_role=asking.wh_role(doc), asks_precedent=asking.asks_precedent(doc),
     )  # fmt: skip
 
 
@@ -109,6 +112,10 @@ def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[t
         return _DURATION if _kind_word(focus, embedder) == "date" else _MEASURE
     if kind == "date" and focus is not None and focus.lemma_.lower() in ("time", "hour"):
         return (("TIME",), ("DATE",))  # "what time": the clock, not the day
+    if kind == "entity" and focus is not None and _noun_kind(focus, embedder)[0] == "description":
+        # A noun of no known category ("what premium", "the death toll"): a named thing or a figure; the fitted
+        # ranker weighs whether the noun governs the figure ("a premium of 26.6 per cent").
+        return (*TIERS["entity"], _FIGURES)
     if kind == "list":
         sub_kind = _noun_kind(focus, embedder)[0] if focus is not None else "description"
         first = TIERS.get(sub_kind, ()) or TIERS["entity"]
@@ -126,7 +133,7 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
     first = next((t for t in doc if not t.is_punct), None)
     if first is not None and first.pos_ in ("AUX", "VERB") and first.tag_ not in ("VB", "VBG"):
         return "yesno", None, False  # "Is this the first time the WHO ...": an organisation, not a wh-word
-    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.i < 4), None)
+    wh = asking.wh_word(doc)
     if wh is None:
         return "description", None, False
     word = wh.lower_
@@ -139,10 +146,10 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
     if word == "why":
         return "description", None, False
     if word in ("who", "whom", "whose"):
-        if _asked_name(doc):
+        if asking.asked_name(doc):
             return "role", None, False
-        return "person", None, _plural_subject(doc)
-    noun = _asked_noun(doc, wh)
+        return "person", None, asking.plural_subject(doc)
+    noun = asking.asked_noun(doc, wh)
     if noun is None:
         return "description", None, False
     while noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN"):
@@ -160,7 +167,7 @@ def _how_kind(doc: Doc, how: Token) -> tuple[AnswerKind, Token | None, bool]:
     if following is None:
         return "description", None, False
     if following.lower_ == "many":
-        noun = following.head if following.head.pos_ in ("NOUN", "PROPN") else _next_noun(doc, following.i)
+        noun = following.head if following.head.pos_ in ("NOUN", "PROPN") else asking.next_noun(doc, following.i)
         return "count", noun, False
     if following.lower_ == "much":
         after = doc[following.i + 1] if following.i + 1 < len(doc) else None
@@ -177,30 +184,6 @@ def _noun_kind(noun: Token, embedder: Embedder) -> tuple[AnswerKind, bool, float
     return kind, noun.tag_ in ("NNS", "NNPS"), similarity
 
 
-def _asked_noun(doc: Doc, wh: Token) -> Token | None:
-    """The noun a which/what asks about: "which city", "what is the name of the airline"."""
-    if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
-        return wh.head
-    following = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
-    if wh.tag_ == "WDT" and following is not None and following.pos_ in ("NOUN", "ADJ"):
-        return _next_noun(doc, wh.i)  # a misparsed "which countries soft-landed ..."
-    root = wh.head
-    for token in root.children:
-        if token.dep_ in ("attr", "nsubj", "nsubjpass") and token is not wh and token.pos_ == "NOUN":
-            if token.lemma_.lower() == "name":
-                of_object = [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-                return of_object[0] if of_object else token
-            return token
-    return None
-
-
-def _next_noun(doc: Doc, index: int) -> Token | None:
-    for token in doc[index + 1 : index + 4]:
-        if token.pos_ in ("NOUN", "PROPN"):
-            return token
-    return None
-
-
 def _event_verb(doc: Doc) -> Token | None:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
@@ -211,36 +194,6 @@ def _event_verb(doc: Doc) -> Token | None:
         if token.pos_ == "VERB" and token.lemma_.lower() not in ("be", "have", "do"):
             return token
     return None
-
-
-def _asked_name(doc: Doc) -> str | None:
-    """The name in "Who is <name>?", when nothing else is asked."""
-    words = [t for t in doc if not t.is_punct]
-    if len(words) < 3 or words[0].lower_ != "who" or words[1].lemma_ != "be":
-        return None
-    rest = words[2:]
-    if all(t.pos_ == "PROPN" or (t.ent_type_ and t.pos_ != "NOUN") for t in rest):
-        return " ".join(t.text for t in rest)
-    return None
-
-
-def _wh_role(doc: Doc) -> str | None:
-    """The asked thing's role toward its verb: the wh-word's, or its noun's ("which company made ...")."""
-    wh = next((t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.i < 4), None)
-    if wh is None:
-        return None
-    asked = wh.head if wh.dep_ == "det" else wh
-    if asked.head.lemma_.lower() == "be":
-        return None
-    if asked.dep_ == "nsubj":
-        return "subject"
-    if asked.dep_ in ("dobj", "nsubjpass"):
-        return "object"
-    return None
-
-
-def _plural_subject(doc: Doc) -> bool:
-    return any(t.tag_ == "VBP" or (t.lemma_ == "be" and t.lower_ in ("are", "were")) for t in doc[:3])
 
 
 def _is_content(token: Token) -> bool:

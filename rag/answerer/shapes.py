@@ -35,6 +35,12 @@ def age_fit(question: Question, span: Span) -> float:
     return 1.0 if question.focus in _AGE_WORDS else -1.0
 
 
+def disagrees_in_type(question: Question, span: Span) -> bool:
+    """The chosen answer is of another type than the question asks for: an age question ("how old", "what
+    age") answered with a figure that gives no one's age."""
+    return question.focus in _AGE_WORDS and question.kind in ("amount", "count") and not is_age(span)
+
+
 def is_partitive_total(span: Span) -> bool:
     """The whole in "five of the 11 sanctions" or "201 out of 400 seats": the number a part is counted out
     of, not the part."""

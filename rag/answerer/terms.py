@@ -30,4 +30,35 @@ def correct_typo(term: str, stats: CorpusStats) -> str:
     for candidate in stats.similar_terms(term, limit=3):
         if fuzz.ratio(term, candidate) >= 75:
             return candidate
+    # A misspelt inflected word keeps its stem's letters in front ("evacuaton": "evacu", the stem of
+    # "evacuation"): the longest known stem it starts with, if that covers half of it or more.
+    for end in range(len(term) - 1, max(_SHORTEST_STEM, math.ceil(len(term) * 0.5)) - 1, -1):
+        if stats.chunks_containing(term[:end]) > 0:
+            return term[:end]
     return term
+
+
+_SHORTEST_STEM = 5
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """A run of capitalised words whose initials are the acronym's letters; short lower-case words between
+    them ("of", "and") are skipped."""
+    letters = acronym.upper()
+    if not letters.isalpha() or not 2 <= len(letters) <= 8:
+        return False
+    words = text.replace("-", " ").split()  # "Ana Ruiz-Soto": A R S
+    for start, word in enumerate(words):
+        if word[:1] != letters[0]:
+            continue
+        initials = ""
+        for following in words[start:]:
+            if following[:1].isupper():
+                initials += following[0]
+            elif len(following) > 3 or not following.isalpha():
+                break
+            if not letters.startswith(initials):
+                break
+            if initials == letters:
+                return True
+    return False

@@ -1,0 +1,102 @@
+"""Classes of question the reader once got wrong, each on real spaCy parses of sentences written here: the
+figure bound to the asked name, the amount told with its unit, an acronym spelled out, "before?" answered by
+"the first", and an age question with no age to give."""
+
+from __future__ import annotations
+
+from rag.answerer.candidates import extract
+from rag.answerer.evidence import Evidence, key_of, token_keys
+from rag.answerer.features import candidate_features
+from rag.answerer.phrasing import phrase_candidate
+from rag.answerer.polarity import yes_or_no
+from rag.answerer.question import Question, analyse
+from rag.answerer.shapes import disagrees_in_type
+from rag.answerer.terms import spells_out
+from rag.language import Sentence, parse
+from rag.models import Chunk, Passage
+from tests.conftest import span_of
+
+
+def _evidence(question: Question, text: str) -> Evidence:
+    """One sentence as the reader gathers it, each question term found where the sentence says it."""
+    chunk = Chunk("c1", "d1", text, 0, len(text), "A title", "2024-02-19", None, "h")
+    span = next(iter(parse(text).sents))
+    item = Evidence(Passage(chunk, 1.0), 0, Sentence(span.text, 0, len(span.text)), span, token_keys(span), set())
+    for token in span:
+        if key_of(token) in question.terms:
+            item.term_tokens.setdefault(key_of(token), set()).add(token.i)
+    item.term_weights = {term: 2.0 if term in question.names else 1.0 for term in question.terms}  # names are rarer
+    return item
+
+
+def test_the_figure_beside_the_asked_name_is_bound_to_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("How many seats did the Greens win?", embedder)
+    item = _evidence(question, "The final count gave Labour 412 seats and the Greens four.")
+    candidates = extract(question, [item])
+    candidate_features(question, candidates, embedder)
+    bound = {c.text: c.features["bound_tokens"] for c in candidates}
+    assert bound["four"] > bound["412"]
+
+
+def test_an_amount_is_told_with_the_noun_it_measures(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("How much land did the flood cover?", embedder)
+    item = _evidence(question, "The water covered about 100 hectares of farmland.")
+    said = [phrase_candidate(question, c, []) for c in extract(question, [item])]
+    assert "about 100 hectares" in said
+
+
+def test_an_acronym_is_found_spelled_out() -> None:
+    text = "The Northern Rail Authority backed 293 routes, the Board of Harbour Pilots said."
+    assert spells_out("nra", text)
+    assert spells_out("BHP", text)  # "of" between the initials is skipped
+    assert not spells_out("NRX", text)
+    assert not spells_out("n-a", text)
+
+
+def test_had_it_happened_before_is_answered_by_the_first(embedder) -> None:  # type: ignore[no-untyped-def]
+    before = analyse("Had any other country landed a probe near the pole before?", embedder)
+    item = _evidence(before, "India became the first country to land a probe near the pole.")
+    assert yes_or_no(before, item) == "No"
+    first = analyse("Was India the first country to land a probe near the pole?", embedder)
+    assert yes_or_no(first, _evidence(first, "India became the first country to land a probe near the pole.")) == "Yes"
+    assert not analyse("Did the probe land before the rover?", embedder).asks_precedent
+
+
+def test_an_age_question_takes_only_an_age(embedder) -> None:  # type: ignore[no-untyped-def]
+    how_old = analyse("How old is the pilot?", embedder)
+    assert disagrees_in_type(how_old, span_of("The pilot had flown 4,000 hours.", "4,000"))
+    assert not disagrees_in_type(how_old, span_of("The pilot, Ana Ruiz, 41, landed safely.", "41"))
+    how_many = analyse("How many hours had the pilot flown?", embedder)
+    assert not disagrees_in_type(how_many, span_of("The pilot had flown 4,000 hours.", "4,000"))
+
+
+def test_a_misspelt_inflected_word_is_read_as_its_stem(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.answerer.terms import correct_typo, term_key
+    from rag.index.lexical import LexicalIndex
+
+    index = LexicalIndex(tmp_path / "lexical.sqlite3")
+    words = "The evacuation of the burning ferry took 18 minutes, the harbour master said."
+    index.replace_document("d", "w", [Chunk("d:w:0", "d", words, 0, len(words), "t", None, None, "h", "w")])
+    assert correct_typo(term_key("evacuaton"), index) == term_key("evacuation")
+    assert correct_typo(term_key("Toyama"), index) == term_key("Toyama")  # no known stem in front: stays unknown
+
+
+def test_a_hyphenated_name_gives_each_part_an_initial() -> None:
+    assert spells_out("ars", "Ana Ruiz-Soto told the court she was innocent.")
+
+
+def test_a_name_the_question_types_in_another_form_is_no_answer(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("who is marrowcos ceo", embedder)
+    item = _evidence(question, "Ana Ruiz, Marrowco's chief executive, said the deal was done.")
+    found = {c.text for c in extract(question, [item])}
+    assert "Ana Ruiz" in found
+    assert "Marrowco" not in found
+    cities = analyse("Which cities hosted the talks?", embedder)  # the asked noun names no candidate
+    assert "Summit City" in {c.text for c in extract(cities, [_evidence(cities, "They met in Summit City.")])}
+
+
+def test_what_would_have_happened_did_not(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Did Marco Venn win his tenth title?", embedder)
+    unreal = _evidence(question, "Victory would have brought Marco Venn a tenth title, a record.")
+    real = _evidence(question, "Victory brought Marco Venn a tenth title, a record.")
+    assert (yes_or_no(question, unreal), yes_or_no(question, real)) == ("No", "Yes")
