@@ -214,8 +214,11 @@ def _heads(token: Token, limit: int) -> list[Token]:
 
 
 def _inside_name(span: Span) -> bool:
-    """A number that is part of a name ("Model 3", "Flight 90", "SARS-2") is not a count."""
+    """A number that is part of a name ("Model 3", "Flight 90", "SARS-2") is not a count. A name inside a
+    longer name or joined by a hyphen ("Diaz-Canel") is still a name: only numbers are asked about here."""
     root = span.root
+    if not any(t.like_num for t in span):
+        return False
     if root.dep_ == "compound" and root.head.pos_ == "PROPN":
         return True
     neighbours = [t for t in (root.nbor(-1) if root.i > 0 else None, _next(root)) if t is not None]
