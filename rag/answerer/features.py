@@ -215,7 +215,7 @@ def _heads(token: Token, limit: int) -> list[Token]:
 
 def _inside_name(span: Span) -> bool:
     """A number that is part of a name ("Model 3", "Flight 90", "SARS-2") is not a count. A name inside a
-    longer name or joined by a hyphen ("Diaz-Canel") is still a name: only numbers are asked about here."""
+    longer name or joined by a hyphen ("Ruiz-Soto") is still a name: only numbers are asked about here."""
     root = span.root
     if not any(t.like_num for t in span):
         return False
