@@ -162,19 +162,18 @@ class Ingestor:
     def _clean_up(self, doc_ids: list[str]) -> None:
         """Delete these documents' chunks that no record points at, except those of writes in progress.
 
-        The order of the reads matters: a write not in progress when the ledger is read had already put
-        its record, so if the record read next names another write, that write's put came later and the
-        first one is superseded for good. A writer that lost a race deletes its own chunks this way, or
-        the winner does, whichever cleans up last.
+        The order of the reads matters. The chunks are read first: each was stored by a write that had begun
+        (registered in the ledger) before that read. If such a write is no longer in progress when the ledger is
+        read next, it has finished, so it had put its record; if the record read after that names another write,
+        that write's put came later and the first one is superseded for good. A write that begins after the
+        first read stores chunks this clean-up never saw, so it cannot delete them. A writer that lost a race
+        deletes its own chunks this way, or the winner does, whichever cleans up last.
         """
+        stored = self._store.chunk_versions(doc_ids)
         in_progress = self._writes_in_progress()
         current = {doc_id: record.version for doc_id, record in self._store.records(doc_ids).items()}
         self._store.delete_chunks(
-            [
-                cid
-                for doc_id, cid, version in self._store.chunk_versions(doc_ids)
-                if version != current.get(doc_id) and version not in in_progress
-            ]
+            [cid for doc_id, cid, version in stored if version != current.get(doc_id) and version not in in_progress]
         )
 
     def _writes_in_progress(self, doc_id: str | None = None) -> set[str]:
@@ -182,7 +181,11 @@ class Ingestor:
         return {write_id for write_id, (_doc, started) in self._ledger.pending(doc_id).items() if started >= cutoff}
 
     def delete(self, doc_id: str) -> None:
-        self._store.delete_document(doc_id, keep_writes=sorted(self._writes_in_progress(doc_id)))
+        """The chunks are read before the writes in progress, as in `_clean_up`: a write that begins later stores
+        chunks this delete never saw, and its own clean-up removes them if its record is gone."""
+        stored = self._store.chunk_versions([doc_id])
+        in_progress = self._writes_in_progress(doc_id)
+        self._store.delete_document(doc_id, [cid for _doc, cid, version in stored if version not in in_progress])
         with self._committing():
             self._ledger.committed([(f"delete-{new_write_id()}", doc_id)])
             if self._on_delete:

@@ -179,13 +179,10 @@ class ChromaStore:
             )
 
     @guarded
-    def delete_document(self, doc_id: str, keep_writes: Sequence[str] = ()) -> None:
-        """Delete the record, then its chunks except those of writes still in progress."""
+    def delete_document(self, doc_id: str, chunk_ids: Sequence[str]) -> None:
+        """Delete the record, then these of its chunks (the caller leaves out those of writes in progress)."""
         self._documents.delete(ids=[doc_id])
-        if keep_writes:
-            self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"write_id": {"$nin": list(keep_writes)}}]})
-        else:
-            self._chunks.delete(where={"doc_id": doc_id})
+        self.delete_chunks(list(chunk_ids))
 
     @guarded
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray, bulk: bool = False) -> None:

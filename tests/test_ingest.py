@@ -122,3 +122,32 @@ def test_the_vector_index_is_warmed_without_error(corpus_pipeline, make_pipeline
         thread.join(timeout=30)
         assert not thread.is_alive()
     assert "not warmed" not in caplog.text
+
+
+def test_a_late_clean_up_never_deletes_a_write_that_finished_while_it_ran(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Writer B cleans up after its write; writer A's whole write of the same document lands just as B starts
+    reading. B must leave A's chunks: they are the committed copy (this interleaving once left a record with no
+    chunks, found by the two-replica test under load)."""
+    pipeline = make_pipeline()
+    pipeline.add_document(b"The harbour's east wing reopened on Monday after repairs.", "harbour.txt", title="H")
+    store, ingestor = pipeline.store, pipeline._ingestor
+    read_chunk_versions = store.chunk_versions
+    fired = []
+
+    def writer_a_lands_first(doc_ids):  # type: ignore[no-untyped-def]
+        if not fired:
+            fired.append(True)
+            later = b"The harbour's west wing reopened on Tuesday."
+            pipeline.add_document(later, "harbour.txt", title="H", replace=True)
+        return read_chunk_versions(doc_ids)
+
+    store.chunk_versions = writer_a_lands_first  # type: ignore[method-assign]
+    try:
+        ingestor._clean_up(["harbour"])  # writer B's clean-up, late
+    finally:
+        store.chunk_versions = read_chunk_versions  # type: ignore[method-assign]
+    record = store.records(["harbour"])["harbour"]
+    chunks = store.committed_chunks(record)
+    assert fired
+    assert record.chunks == len(chunks) > 0
+    assert "west wing" in " ".join(c.text for c in chunks)
