@@ -1,0 +1,49 @@
+"""Leave-one-article-out cross-validation of the candidate ranker on the dev split: `python -m eval.cv`.
+
+For each dev article, the ranker is fit (as `eval.fit` fits it) on the other articles' questions and ranks the
+held-out article's candidates; the figure is how many answerable candidate questions get a right answer first.
+It estimates the ranker on articles it never saw, and chose `eval.fit.RANKER_C`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from eval import fit
+from eval.scoring import matches
+from eval.splits import eval_corpus, load_split
+from rag.config import get_settings
+from rag.pipeline import Pipeline
+
+
+def held_out_top1(examples: list[fit.Example], c: float) -> tuple[int, int]:
+    """(right first, answerable candidate questions) over all articles, each ranked by a ranker fit without it."""
+    answerable = [ex for ex in examples if ex.item.answerable and ex.reading.question.kind not in fit.SENTENCE_KINDS]
+    right = 0
+    for article in sorted({fit.article_of(ex.item) for ex in examples}):
+        others = [ex for ex in examples if fit.article_of(ex.item) != article]
+        ranker = fit.fit_ranker(fit.ranking_groups(others), c)
+        for ex in answerable:
+            if fit.article_of(ex.item) == article and ex.reading.candidates:
+                best = max(ex.reading.candidates, key=lambda cand: ranker.score(cand.features))
+                right += int(matches(best.text, ex.item.answers))
+    return right, len(answerable)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--c", type=float, nargs="+", default=[0.03, 0.1, 0.3, 1.0])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        pipeline = Pipeline(get_settings(data_dir=Path(data_dir)))
+        pipeline.ingest(eval_corpus(pipeline.settings.corpus_dir))
+        examples = fit.collect(pipeline, load_split("dev"))
+    for c in args.c:
+        right, total = held_out_top1(examples, c)
+        print(f"C={c:g}: {right} of {total} answerable candidate questions right first, held out by article")
+
+
+if __name__ == "__main__":
+    main()
