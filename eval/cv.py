@@ -21,14 +21,13 @@ from rag.pipeline import Pipeline
 def held_out_top1(examples: list[fit.Example], c: float) -> tuple[int, int]:
     """(right first, answerable candidate questions) over all articles, each ranked by a ranker fit without it."""
     answerable = [ex for ex in examples if ex.item.answerable and ex.reading.question.kind not in fit.SENTENCE_KINDS]
+    rankers = fit.held_out_rankers(examples, c)
     right = 0
-    for article in sorted({fit.article_of(ex.item) for ex in examples}):
-        others = [ex for ex in examples if fit.article_of(ex.item) != article]
-        ranker = fit.fit_ranker(fit.ranking_groups(others), c)
-        for ex in answerable:
-            if fit.article_of(ex.item) == article and ex.reading.candidates:
-                best = max(ex.reading.candidates, key=lambda cand: ranker.score(cand.features))
-                right += int(matches(best.text, ex.item.answers))
+    for ex in answerable:
+        if ex.reading.candidates:
+            ranker = rankers[fit.article_of(ex.item)]
+            best = max(ex.reading.candidates, key=lambda cand: ranker.score(cand.features))
+            right += int(matches(best.text, ex.item.answers))
     return right, len(answerable)
 
 

@@ -125,12 +125,12 @@ def article_of(item: EvalItem) -> str:
     return item.id.split("-", 1)[0]
 
 
-def held_out_rankers(examples: list[Example]) -> dict[str, LinearModel]:
+def held_out_rankers(examples: list[Example], c: float = RANKER_C) -> dict[str, LinearModel]:
     """For each article, a ranker fit without its questions: the confidence is fit on rank scores the ranker
     gives questions it was not fit on, as it will on a user's articles (in-sample scores are overconfident)."""
     articles = sorted({article_of(ex.item) for ex in examples})
     return {
-        article: fit_ranker(ranking_groups([ex for ex in examples if article_of(ex.item) != article]))
+        article: fit_ranker(ranking_groups([ex for ex in examples if article_of(ex.item) != article]), c)
         for article in articles
     }
 

@@ -181,11 +181,10 @@ class Ingestor:
         return {write_id for write_id, (_doc, started) in self._ledger.pending(doc_id).items() if started >= cutoff}
 
     def delete(self, doc_id: str) -> None:
-        """The chunks are read before the writes in progress, as in `_clean_up`: a write that begins later stores
-        chunks this delete never saw, and its own clean-up removes them if its record is gone."""
-        stored = self._store.chunk_versions([doc_id])
-        in_progress = self._writes_in_progress(doc_id)
-        self._store.delete_document(doc_id, [cid for _doc, cid, version in stored if version not in in_progress])
+        """The record goes first; its chunks are then those no record points at, and `_clean_up` removes them
+        with the same care for writes in progress as after a write."""
+        self._store.delete_record(doc_id)
+        self._clean_up([doc_id])
         with self._committing():
             self._ledger.committed([(f"delete-{new_write_id()}", doc_id)])
             if self._on_delete:

@@ -179,10 +179,9 @@ class ChromaStore:
             )
 
     @guarded
-    def delete_document(self, doc_id: str, chunk_ids: Sequence[str]) -> None:
-        """Delete the record, then these of its chunks (the caller leaves out those of writes in progress)."""
+    def delete_record(self, doc_id: str) -> None:
+        """Delete the document's record; its chunks are left to the caller's clean-up."""
         self._documents.delete(ids=[doc_id])
-        self.delete_chunks(list(chunk_ids))
 
     @guarded
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray, bulk: bool = False) -> None:
