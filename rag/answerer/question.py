@@ -31,6 +31,7 @@ def _with_any_name(*tiers: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
     "count": (("CARDINAL", "QUANTITY", "DATE", "TIME", "ORDINAL"),),
     "amount": (("MONEY", "PERCENT", "QUANTITY"), ("CARDINAL",)),
+    "score": (("SCORE",), ("CARDINAL",)),  # "won 2-1": see `entity_spans.scorelines`
     "date": (("DATE", "TIME"), ("ORDINAL",)),
     "person": _with_any_name(("PERSON",), ("ORG", "NORP"), ("NAME",)),
     "place": _with_any_name(("GPE", "LOC", "FAC"), ("ORG", "NAME")),
