@@ -67,10 +67,18 @@ def matches(answer: str, accepted: list[str]) -> bool:
 
 
 def list_matches(answer: str, accepted: list[str]) -> bool:
-    """A list is right when it gives one whole accepted list, or every item accepted on its own."""
+    """A list is right when it gives every item of one whole accepted list, in any order, or every item accepted
+    on its own."""
     whole = [a for a in accepted if "," in a or " and " in a]
     items = [a for a in accepted if a not in whole]
-    return matches(answer, whole) or (bool(items) and all(matches(answer, [i]) for i in items))
+    in_any_order = any(all(matches(answer, [i]) for i in _items_of(a)) for a in whole)
+    return in_any_order or (bool(items) and all(matches(answer, [i]) for i in items))
+
+
+def _items_of(listed: str) -> list[str]:
+    """ "A, B, and C" -> A, B, C."""
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", listed)
+    return [p.strip() for p in parts if p.strip()]
 
 
 @dataclass

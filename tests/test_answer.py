@@ -193,3 +193,17 @@ def test_a_count_about_another_place_is_no_differing_account(make_pipeline) -> N
     answer = pipeline.ask("How many seats does a party need for a majority in the Velmar parliament?")
     assert answer.answer.startswith("201"), answer.answer
     assert "differ" not in answer.answer
+
+
+def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """ "Which two towns ...?" answered from a sentence whose parse coordinates nothing ("39 died in A and 22 in B")."""
+    pipeline = make_pipeline()
+    text = (
+        "Of the 72 victims, 39 died in Marrowby and 22 in Ashcombe, the two towns at the tip of the peninsula. "
+        "Kelsford recorded five deaths."
+    )
+    pipeline.add_document(text.encode(), "quake.txt", title="Quake toll rises", date="2024-01-03")
+    answer = pipeline.ask("Which two towns had the most deaths?")
+    assert "Marrowby" in answer.answer, answer.answer
+    assert "Ashcombe" in answer.answer, answer.answer
+    assert "Kelsford" not in answer.answer

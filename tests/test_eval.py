@@ -183,6 +183,8 @@ def test_a_list_needs_every_item_or_a_whole_accepted_list() -> None:
     assert not list_matches("Burundi and Kenya. [1]", ["Burundi", "Kenya", "Rwanda", "Uganda"])
     assert list_matches("Sotomayor, Kagan and Jackson. [1]", ["Sotomayor, Kagan and Jackson", "Kagan"])
     assert not list_matches("Sotomayor. [1]", ["Sotomayor, Kagan and Jackson"])
+    assert list_matches("Jackson, Sotomayor and Kagan. [1]", ["Sotomayor, Kagan, and Jackson"])  # any order
+    assert not list_matches("Jackson and Kagan. [1]", ["Sotomayor, Kagan, and Jackson"])
 
 
 def rag_eval(tmp_path: Path, corpus: Path, *args: str) -> subprocess.CompletedProcess[str]:

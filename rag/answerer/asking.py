@@ -19,6 +19,16 @@ def wh_word(doc: Doc) -> Token | None:
     return None
 
 
+def asked_count(noun: Token | None) -> int:
+    """How many the question asks for, when it says ("which two cities", "the four parts"); 0 when it does not."""
+    from rag.language import number_value
+
+    for child in noun.children if noun is not None else ():
+        if child.dep_ == "nummod" and (value := number_value(child.text)) is not None and 1 < value <= 20:
+            return int(value)
+    return 0
+
+
 def asked_noun(doc: Doc, wh: Token) -> Token | None:
     """The noun a which/what asks about: "which city", "which of the dams", "what is the name of the airline"."""
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):

@@ -69,6 +69,7 @@ class Question:
     surface: frozenset[str] = field(default_factory=frozenset)  # its words (and a followed question's), folded
     wh_role: str | None = None  # "subject" ("Who beat X?") or "object" ("Whom did X beat?") of the event verb
     asks_precedent: bool = False  # "Had anyone done it before?": answered by "the first to do it"
+    asked_count: int = 0  # "Which two cities ...?": how many to list, when the question says
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -105,6 +106,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         stated_numbers=frozenset(numbers_in(text)) if kind == "yesno" else frozenset(),
         asked_name=asking.asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
         surface=frozenset(surface), wh_role=asking.wh_role(doc), asks_precedent=asking.asks_precedent(doc),
+        asked_count=asking.asked_count(focus_token) if plural else 0,
     )  # fmt: skip
 
 

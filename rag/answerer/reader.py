@@ -142,14 +142,15 @@ def _compose(reading: Reading, threshold: float) -> Draft:
     if question.kind in ("count", "date"):
         lead = _newest_account(ranked, lead)
     listing = question.kind == "list" or question.plural
-    siblings = _coordinated(lead, reading.candidates) if listing else []  # listed beside the lead, sure or not
+    siblings = _siblings(question, lead, reading.candidates) if listing else []
     agreeing = _other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
     differing = []
     if question.kind in ("count", "date"):
         differing = _other_documents(_rival_accounts(ranked, lead), lead)[:1]
-    cited = [lead, *agreeing, *differing]
+    elsewhere = list({id(s.evidence): s for s in siblings if s.evidence is not lead.evidence}.values())
+    cited = [lead, *elsewhere, *agreeing, *differing]
     citations = [cite(i + 1, c.evidence, c) for i, c in enumerate(cited)]
-    refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(agreeing)])
+    refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(elsewhere) + len(agreeing)])
     text = finish(phrase_candidate(question, lead, siblings), refs)
     if differing:
         other = differing[0]
@@ -198,6 +199,23 @@ def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]
 def _counted_key(candidate: Candidate) -> str | None:
     noun = counted_noun(candidate.span)
     return key_of(noun) if noun is not None else None
+
+
+def _siblings(question: Question, lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
+    """The others of a list, sure or not: those coordinated with the lead; when the question says how many
+    ("Which two cities ...?") and coordination finds too few, the next best in its article (of any label the
+    question takes: the recogniser mislabels names)."""
+    found = _coordinated(lead, ranked)
+    wanted = question.asked_count - 1
+    if len(found) >= wanted:
+        return found[:wanted] if wanted > 0 else found
+    seen = {lead.value, *(c.value for c in found)}
+    for candidate in ranked:  # in rank order
+        same_article = candidate.evidence.passage.chunk.doc_id == lead.evidence.passage.chunk.doc_id
+        if len(found) < wanted and same_article and candidate.value not in seen:
+            seen.add(candidate.value)
+            found.append(candidate)
+    return found
 
 
 def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
