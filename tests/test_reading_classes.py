@@ -108,3 +108,13 @@ def test_a_score_question_takes_the_scoreline(embedder) -> None:  # type: ignore
     found = {c.text: c.label for c in extract(question, [item])}
     assert found.get("2-1") == "SCORE"
     assert question.tiers[0] == ("SCORE",)
+
+
+def test_a_part_answers_no_to_the_whole(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Is the Ridgeback fire fully contained?", embedder)
+    partly = _evidence(question, "The Ridgeback fire was 60 per cent contained on Friday, officials said.")
+    wholly = _evidence(question, "The Ridgeback fire was fully contained on Friday, officials said.")
+    assert yes_or_no(question, partly) == "No"
+    assert yes_or_no(question, wholly) == "Yes"
+    joined = analyse("Did the judge join the whole opinion?", embedder)
+    assert yes_or_no(joined, _evidence(joined, "The judge joined most of the opinion and wrote separately.")) == "No"

@@ -22,7 +22,32 @@ def yes_or_no(question: Question, item: Evidence) -> str:
         return "No"
     if question.asks_precedent and not question.negated and _says_first(item):
         return "No"  # "Had anyone landed there before?" - "the first to land there"
+    if _asks_whole(question) and _states_part(item):
+        return "Yes" if question.negated else "No"  # "Is the fire fully contained?" - "60 per cent contained"
     return "No" if _negated(question, item) != question.negated else "Yes"
+
+
+# Closed classes of English: words that ask about the whole of something, and words that give only part of it.
+_WHOLE = frozenset({"fully", "completely", "entirely", "totally", "wholly", "whole", "entire", "all", "every"})
+_PART = frozenset({"most", "partly", "partially", "part", "half", "some", "majority"})
+
+
+def _asks_whole(question: Question) -> bool:
+    return bool(question.surface & _WHOLE)
+
+
+def _states_part(item: Evidence) -> bool:
+    """A share short of the whole: "most of the opinion", "partly contained", "60 per cent" (below 100)."""
+    span = item.span
+    if any(token.lower_ in _PART and token.dep_ != "amod" for token in span):
+        return True
+    for token in span:
+        after = " ".join(t.lower_ for t in span.doc[token.i + 1 : min(token.i + 3, span.end)])
+        if token.like_num and after.startswith(("%", "percent", "per cent")):
+            value = number_value(token.text)
+            if value is not None and value < 100:
+                return True
+    return False
 
 
 def _says_first(item: Evidence) -> bool:
