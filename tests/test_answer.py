@@ -207,3 +207,14 @@ def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type
     assert "Marrowby" in answer.answer, answer.answer
     assert "Ashcombe" in answer.answer, answer.answer
     assert "Kelsford" not in answer.answer
+
+
+def test_a_newer_article_the_reader_is_unsure_of_is_no_rival(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The newest account leads only among accounts of the same fact, not over a weekday said of something else."""
+    pipeline = make_pipeline()
+    old = "The count makes a verdict before the Nov. 5 presidential election close to impossible, lawyers said."
+    new = "On Wednesday the visiting cardinal is due to call on the president at the presidential palace."
+    pipeline.add_document(old.encode(), "trial.txt", title="Trial delayed", date="2024-07-01")
+    pipeline.add_document(new.encode(), "visit.txt", title="Cardinal visits", date="2024-09-02")
+    answer = pipeline.ask("What date is the presidential election?")
+    assert answer.answer.startswith("Nov. 5"), answer.answer
