@@ -93,12 +93,16 @@ async def _load(
     where = f" on {announce}" if announce else ""
     logger.info("ready%s (model and store loaded in %.1f s)", where, time.perf_counter() - started)
     # After ready, not before: what only the first write or question needs loads while requests are served.
+    warming = time.perf_counter()
     try:
         await run_in_threadpool(loaded.warm_up)
     except asyncio.CancelledError:
         raise
     except Exception:
         logger.exception("warming up failed; the first write or question loads what it needs")
+        return
+    logger.info("warmed up in %.1f s (the answerer's language models, the chunker, the writers' model)",
+                time.perf_counter() - warming)  # fmt: skip
 
 
 async def _open_pipeline(settings: Settings) -> Pipeline:

@@ -22,19 +22,25 @@ def free_port() -> int:
 
 @contextmanager
 def rag_serve(
-    data_dir: Path, log: Path, ingest: Path | None = None
+    data_dir: Path, log: Path, ingest: Path | None = None, tree: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """A `rag serve` on a free loopback port: (base URL, process, seconds until /readyz said ready)."""
+    """A `rag serve` on a free loopback port: (base URL, process, seconds until /readyz said ready).
+
+    `tree`: run the code of this checkout (another worktree) instead of the installed one.
+    """
     port = free_port()
     env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    if tree:
+        env["PYTHONPATH"] = str(tree)
     if ingest:
         env["RAG_CORPUS_DIR"] = str(ingest)
     flag = "--ingest" if ingest else "--no-ingest"
     with log.open("ab") as out:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), flag], env=env, stdout=out, stderr=out
-        )
+            [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), flag], env=env, stdout=out, stderr=out,
+            cwd=tree,
+        )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
             ready = _wait_ready(base, process) - started

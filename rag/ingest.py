@@ -78,7 +78,8 @@ class Ingestor:
 
     def warm_up(self) -> None:
         """Load the chunker now (llama-index takes seconds to import, and a server is ready without it), and
-        run the writers' copy of the model once: the first upload then neither copies it nor warms it."""
+        the writers' model (sentence-transformers, as long to import), run once: the first upload then neither
+        loads it nor warms it."""
         self._chunker()
         minhash_permutations()
         self._embedder.embed(["warm-up"], urgent=False)

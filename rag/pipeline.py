@@ -219,9 +219,11 @@ class Pipeline:
         return self.store.ping()
 
     def warm_up(self) -> None:
-        """Load what the first write and the first question would load (language models, the chunker)."""
-        self._ingestor.warm_up()
+        """Load what the first question and the first write would load (language models, the chunker, the
+        writers' model), questions first: an /ask sent just after ready waits for what it needs, not for
+        sentence-transformers' import, which only writes need."""
         self.ask("warm-up", answerer="extractive")
+        self._ingestor.warm_up()
 
     def counts(self) -> tuple[int, int]:
         """(documents, chunks) committed, from this replica's index: no scan of the store."""
