@@ -118,3 +118,9 @@ def test_a_part_answers_no_to_the_whole(embedder) -> None:  # type: ignore[no-un
     assert yes_or_no(question, wholly) == "Yes"
     joined = analyse("Did the judge join the whole opinion?", embedder)
     assert yes_or_no(joined, _evidence(joined, "The judge joined most of the opinion and wrote separately.")) == "No"
+
+
+def test_a_part_of_something_else_does_not_answer_no(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Is the Ridgeback fire fully contained?", embedder)
+    item = _evidence(question, "The Ridgeback fire is fully contained, and crews have cleared half of the roads.")
+    assert yes_or_no(question, item) == "Yes"

@@ -22,7 +22,7 @@ def yes_or_no(question: Question, item: Evidence) -> str:
         return "No"
     if question.asks_precedent and not question.negated and _says_first(item):
         return "No"  # "Had anyone landed there before?" - "the first to land there"
-    if _asks_whole(question) and _states_part(item):
+    if _asks_whole(question) and _states_part(question, item):
         return "Yes" if question.negated else "No"  # "Is the fire fully contained?" - "60 per cent contained"
     return "No" if _negated(question, item) != question.negated else "Yes"
 
@@ -36,18 +36,29 @@ def _asks_whole(question: Question) -> bool:
     return bool(question.surface & _WHOLE)
 
 
-def _states_part(item: Evidence) -> bool:
-    """A share short of the whole: "most of the opinion", "partly contained", "60 per cent" (below 100)."""
+def _states_part(question: Question, item: Evidence) -> bool:
+    """A share short of the whole, said of what the question asks about: "most of the opinion", "partly
+    contained", "60 per cent contained" (below 100); not a share of something else in the same sentence."""
     span = item.span
-    if any(token.lower_ in _PART and token.dep_ != "amod" for token in span):
-        return True
+    asked = {question.event or "", *question.terms} - set(question.names) - {""}
     for token in span:
         after = " ".join(t.lower_ for t in span.doc[token.i + 1 : min(token.i + 3, span.end)])
-        if token.like_num and after.startswith(("%", "percent", "per cent")):
-            value = number_value(token.text)
-            if value is not None and value < 100:
-                return True
+        value = number_value(token.text) if token.like_num and after.startswith(("%", "percent", "per cent")) else None
+        partial = (token.lower_ in _PART and token.dep_ != "amod") or (value is not None and value < 100)
+        if partial and _said_of(token, asked, item):
+            return True
     return False
+
+
+def _said_of(token: Token, asked: set[str], item: Evidence) -> bool:
+    """The share is said of the asked thing: its noun phrase ("60 per cent contained", "most of the opinion") or
+    the verb that governs the phrase holds a word of the question's predicate; not the clause next to it."""
+    phrase = token
+    while phrase.head.i != phrase.i and phrase.head.pos_ not in ("VERB", "AUX"):
+        phrase = phrase.head
+    verb = [phrase.head] if phrase.head.i != phrase.i else []
+    reach = [*phrase.subtree, *verb]
+    return any(key_of(t) in asked or t.i in item.event_tokens for t in reach if t.i != token.i)
 
 
 def _says_first(item: Evidence) -> bool:
