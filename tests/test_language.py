@@ -106,3 +106,8 @@ def test_a_hyphenated_name_is_one_entity() -> None:
 )
 def test_scorelines_are_read_whole(text: str, scores: list[str]) -> None:
     assert [span.text for sentence in parse(text).sents for span in scorelines(sentence)] == scores
+
+
+def test_a_who_question_asks_for_the_holder_of_its_role(embedder) -> None:  # type: ignore[no-untyped-def]
+    assert analyse("Who is the country's acting president?", embedder).focus == "presid"
+    assert analyse("Who refereed the final?", embedder).focus is None

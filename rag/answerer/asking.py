@@ -66,6 +66,16 @@ def asked_name(doc: Doc) -> str | None:
     return None
 
 
+def role_noun(doc: Doc) -> Token | None:
+    """The role a "Who is ...?" question asks the holder of: "Who is the country's acting president?" -> president."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ != "be":
+        return None
+    return next(
+        (t for t in root.children if t.dep_ in ("attr", "nsubj") and t.pos_ == "NOUN" and t.tag_ not in ("WP",)), None
+    )
+
+
 def wh_role(doc: Doc) -> str | None:
     """The asked thing's role toward its verb: the wh-word's, or its noun's ("which company made ...")."""
     wh = wh_word(doc)

@@ -150,7 +150,8 @@ def described_noun(span: Span) -> Token | None:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
             return child
     for child in root.lefts:
-        if child.dep_ == "compound" and child.pos_ == "NOUN" and child.i < span.start:
+        # "the actress <name>"; a title outside the name's span ("Acting President <name>") too
+        if child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN") and child.i < span.start:
             return child
     if root.dep_ in ("compound", "appos") and root.head.pos_ == "NOUN":
         return root.head

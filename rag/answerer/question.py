@@ -151,7 +151,7 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
     if word in ("who", "whom", "whose"):
         if asking.asked_name(doc):
             return "role", None, False
-        return "person", None, asking.plural_subject(doc)
+        return "person", asking.role_noun(doc), asking.plural_subject(doc)
     noun = asking.asked_noun(doc, wh)
     if noun is None:
         return "description", None, False
