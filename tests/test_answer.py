@@ -218,3 +218,23 @@ def test_a_newer_article_the_reader_is_unsure_of_is_no_rival(make_pipeline) -> N
     pipeline.add_document(new.encode(), "visit.txt", title="Cardinal visits", date="2024-09-02")
     answer = pipeline.ask("What date is the presidential election?")
     assert answer.answer.startswith("Nov. 5"), answer.answer
+
+
+def test_a_pronoun_sentence_is_about_the_person_named_before(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    pipeline = make_pipeline()
+    text = (
+        "The night belonged to Ana Ruiz-Soto, who had announced her retirement in May. "
+        "The 34-year-old Spaniard won her first title in 2012. "
+        "She was substituted in the 85th minute to a standing ovation."
+    )
+    pipeline.add_document(text.encode(), "final.txt", title="Farewell at the final", date="2024-06-02")
+    answer = pipeline.ask("When was Ruiz-Soto substituted?")
+    assert "85th" in answer.answer, answer.answer
+
+
+def test_an_acronym_names_what_the_sentence_spells_out(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    pipeline = make_pipeline()
+    text = "The Northern Rail Authority said on Wednesday it would buy 4,200 new carriages for its lines."
+    pipeline.add_document(text.encode(), "rail.txt", title="Rail order", date="2024-06-02")
+    answer = pipeline.ask("How many carriages is the NRA buying?")
+    assert "4,200" in answer.answer, answer.answer

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.answerer.question import Question
-from rag.answerer.terms import idf, term_key
+from rag.answerer.terms import idf, spells_out, term_key
 from rag.embedding import Embedder
 from rag.index import CorpusStats
 from rag.language import Sentence, parse
@@ -100,6 +100,7 @@ def gather(
         doc = parses.get(chunk.chunk_id, chunk.text)
         title_keys = token_keys(parses.get(f"title:{chunk.title}", chunk.title))
         previous: set[str] = set()
+        before_previous: set[str] = set()
         for span in doc.sents:
             text = span.text.strip()
             if len(text) < 2:
@@ -108,11 +109,12 @@ def gather(
             keys = token_keys(span)
             if (chunk.doc_id, start) not in seen:
                 seen.add((chunk.doc_id, start))
-                item = Evidence(passage, rank, Sentence(text, start, start + len(text)), span, keys,
-                                title_keys | previous)  # fmt: skip
+                # "He was substituted ...": a pronoun's person is often named two sentences back
+                context = title_keys | previous | (before_previous if _pronoun_subject(span) else set())
+                item = Evidence(passage, rank, Sentence(text, start, start + len(text)), span, keys, context)
                 _cover(item, question, weights)
                 found.append(item)
-            previous = keys
+            previous, before_previous = keys, previous
     _similarities(question, found, embedder)
     _meaning_cover(question, found, embedder, weights)
     return found
@@ -126,7 +128,13 @@ def _cover(item: Evidence, question: Question, weights: dict[str, float]) -> Non
     item.context_overlap = (own + around) / total
     if question.names:
         reach = item.keys | item.context_keys
-        item.names_covered = sum(1 for n in question.names if n in reach) / len(question.names)
+        said = f"{item.passage.chunk.title} {item.sentence.text}"
+        covered = [n in reach or (len(n) <= 5 and spells_out(n, said)) for n in question.names]  # "EU"
+        item.names_covered = sum(covered) / len(question.names)
+
+
+def _pronoun_subject(span: Span) -> bool:
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PRON" and t.lower_ != "it" for t in span)
 
 
 def _similarities(question: Question, found: list[Evidence], embedder: Embedder) -> None:
