@@ -48,8 +48,8 @@ def scorelines(sentence: Span) -> list[Span]:
     doc = sentence.doc
     pairs = [
         (t.i, t.i + 3) for t in sentence[:-2]
-        if t.like_num and _digits(t.text) and not t.whitespace_ and doc[t.i + 1].text in HYPHENS
-        and not doc[t.i + 1].whitespace_ and _digits(doc[t.i + 2].text) and doc[t.i + 2].i < sentence.end
+        if _digits(t.text) and not t.whitespace_ and doc[t.i + 1].text in HYPHENS
+        and not doc[t.i + 1].whitespace_ and _digits(doc[t.i + 2].text)
     ]  # fmt: skip
     series: list[list[int]] = []
     for start, end in pairs:

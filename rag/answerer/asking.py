@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rag.language import number_value
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -21,8 +23,6 @@ def wh_word(doc: Doc) -> Token | None:
 
 def asked_count(noun: Token | None) -> int:
     """How many the question asks for, when it says ("which two cities", "the four parts"); 0 when it does not."""
-    from rag.language import number_value
-
     for child in noun.children if noun is not None else ():
         if child.dep_ == "nummod" and (value := number_value(child.text)) is not None and 1 < value <= 20:
             return int(value)

@@ -39,15 +39,18 @@ def _asks_whole(question: Question) -> bool:
 def _states_part(question: Question, item: Evidence) -> bool:
     """A share short of the whole, said of what the question asks about: "most of the opinion", "partly
     contained", "60 per cent contained" (below 100); not a share of something else in the same sentence."""
-    span = item.span
-    asked = {question.event or "", *question.terms} - set(question.names) - {""}
-    for token in span:
-        after = " ".join(t.lower_ for t in span.doc[token.i + 1 : min(token.i + 3, span.end)])
-        value = number_value(token.text) if token.like_num and after.startswith(("%", "percent", "per cent")) else None
-        partial = (token.lower_ in _PART and token.dep_ != "amod") or (value is not None and value < 100)
-        if partial and _said_of(token, asked, item):
-            return True
-    return False
+    asked = _asked_predicate(question)
+    return any(_is_part(token) and _said_of(token, asked, item) for token in item.span)
+
+
+def _is_part(token: Token) -> bool:
+    if token.lower_ in _PART and token.dep_ != "amod":
+        return True
+    if not token.like_num:
+        return False
+    after = " ".join(t.lower_ for t in token.doc[token.i + 1 : min(token.i + 3, token.sent.end)])
+    value = number_value(token.text) if after.startswith(("%", "percent", "per cent")) else None
+    return value is not None and value < 100
 
 
 def _said_of(token: Token, asked: set[str], item: Evidence) -> bool:
@@ -57,8 +60,7 @@ def _said_of(token: Token, asked: set[str], item: Evidence) -> bool:
     while phrase.head.i != phrase.i and phrase.head.pos_ not in ("VERB", "AUX"):
         phrase = phrase.head
     verb = [phrase.head] if phrase.head.i != phrase.i else []
-    reach = [*phrase.subtree, *verb]
-    return any(key_of(t) in asked or t.i in item.event_tokens for t in reach if t.i != token.i)
+    return _reaches([t for t in [*phrase.subtree, *verb] if t.i != token.i], asked, item)
 
 
 def _says_first(item: Evidence) -> bool:
@@ -67,14 +69,23 @@ def _says_first(item: Evidence) -> bool:
 
 def _negated(question: Question, item: Evidence) -> bool:
     """Whether the sentence denies the predicate the question asks about (not some side clause)."""
-    # The asked predicate: its verb and the words it governs ("sign ... an agreement").
-    asked = ({question.event} if question.event else set()) | set(question.terms) - set(question.names)
+    asked = _asked_predicate(question)
     for token in item.span:
         if token.dep_ != "neg" and token.lemma_.lower() not in _DENYING and not _counterfactual(token):
             continue
-        if any(key_of(t) in asked or t.i in item.event_tokens for t in _governed(token)):
+        if _reaches(_governed(token), asked, item):
             return True
     return False
+
+
+def _asked_predicate(question: Question) -> set[str]:
+    """The asked predicate's term keys: its verb and the words it governs ("sign ... an agreement")."""
+    return ({question.event} if question.event else set()) | set(question.terms) - set(question.names)
+
+
+def _reaches(tokens: list[Token], asked: set[str], item: Evidence) -> bool:
+    """Some of the tokens say the asked predicate: one of its words, or the event verb in other words."""
+    return any(key_of(t) in asked or t.i in item.event_tokens for t in tokens)
 
 
 def _counterfactual(verb: Token) -> bool:
