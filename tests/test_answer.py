@@ -135,13 +135,21 @@ def test_a_number_inside_a_name_or_an_age_is_no_count(news: Pipeline) -> None:
     assert "54" not in answer.answer
 
 
-def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+def answer_from(make_pipeline, question: str, *articles: tuple[str, str, str, str]):  # type: ignore[no-untyped-def]
+    """The answer of a new pipeline holding only these articles, each (doc id, text, title, date)."""
     pipeline = make_pipeline()
+    for doc_id, text, title, date in articles:
+        pipeline.add_document(text.encode(), f"{doc_id}.txt", title=title, date=date)
+    return pipeline.ask(question)
+
+
+def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     old = "The port of Ravena has received 40 cruise ships this season, the port authority said."
     new = "The port of Ravena has received 55 cruise ships this season, the port authority said."
-    pipeline.add_document(old.encode(), "old.txt", title="Ravena season report", date="2024-01-10")
-    pipeline.add_document(new.encode(), "new.txt", title="Ravena season update", date="2024-03-01")
-    answer = pipeline.ask("How many cruise ships has the port of Ravena received?")
+    answer = answer_from(
+        make_pipeline, "How many cruise ships has the port of Ravena received?",
+        ("old", old, "Ravena season report", "2024-01-10"), ("new", new, "Ravena season update", "2024-03-01"),
+    )  # fmt: skip
     assert answer.answered
     assert answer.answer.startswith("55 cruise ships, as of 1 March 2024")
     assert "differ" in answer.answer
@@ -150,12 +158,12 @@ def test_newest_article_wins_when_articles_disagree(make_pipeline) -> None:  # t
 
 def test_a_count_of_something_else_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """Only counts of the same thing differ: "the first leg" of a tour does not dispute "his ninth visit"."""
-    pipeline = make_pipeline()
     visit = "This is the minister's ninth visit to the island since 2004, the foreign office said."
     leg = "The minister travelled to the island on Monday as the first leg of a regional tour."
-    pipeline.add_document(visit.encode(), "visit.txt", title="Minister's visit", date="2024-02-19")
-    pipeline.add_document(leg.encode(), "leg.txt", title="Regional tour begins", date="2024-02-20")
-    answer = pipeline.ask("How many times has the minister visited the island?")
+    answer = answer_from(
+        make_pipeline, "How many times has the minister visited the island?",
+        ("visit", visit, "Minister's visit", "2024-02-19"), ("leg", leg, "Regional tour begins", "2024-02-20"),
+    )  # fmt: skip
     assert answer.answer.startswith("Nine times"), answer.answer
     assert "differ" not in answer.answer
     assert [c.doc_id for c in answer.citations] == ["visit"]
@@ -175,35 +183,35 @@ def test_grounding_check_rejects_numbers_and_names_not_quoted() -> None:
 
 
 def test_plural_dates_are_listed(make_pipeline) -> None:  # type: ignore[no-untyped-def]
-    pipeline = make_pipeline()
     text = "The club won the regional cup in 1971, 1988 and 2003, and lost the final in 2019, the league said."
-    pipeline.add_document(text.encode(), "cup.txt", title="Cup history", date="2024-04-02")
-    answer = pipeline.ask("In which years did the club win the regional cup?")
+    answer = answer_from(
+        make_pipeline, "In which years did the club win the regional cup?", ("cup", text, "Cup history", "2024-04-02")
+    )
     assert all(year in answer.answer for year in ("1971", "1988", "2003")), answer.answer
     assert "2019" not in answer.answer
 
 
 def test_a_count_about_another_place_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """A newer article's majority in another parliament neither leads nor disputes the one asked about."""
-    pipeline = make_pipeline()
     old = "In the Velmar parliament a party needs 201 seats for a majority, officials said."
     new = "In the Ostrand assembly a party needs 326 seats for a majority, officials said on Friday."
-    pipeline.add_document(old.encode(), "velmar.txt", title="Velmar votes", date="2024-06-05")
-    pipeline.add_document(new.encode(), "ostrand.txt", title="Ostrand votes", date="2024-07-05")
-    answer = pipeline.ask("How many seats does a party need for a majority in the Velmar parliament?")
+    answer = answer_from(
+        make_pipeline, "How many seats does a party need for a majority in the Velmar parliament?",
+        ("velmar", old, "Velmar votes", "2024-06-05"), ("ostrand", new, "Ostrand votes", "2024-07-05"),
+    )  # fmt: skip
     assert answer.answer.startswith("201"), answer.answer
     assert "differ" not in answer.answer
 
 
 def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """ "Which two towns ...?" answered from a sentence whose parse coordinates nothing ("39 died in A and 22 in B")."""
-    pipeline = make_pipeline()
     text = (
         "Of the 72 victims, 39 died in Marrowby and 22 in Ashcombe, the two towns at the tip of the peninsula. "
         "Kelsford recorded five deaths."
     )
-    pipeline.add_document(text.encode(), "quake.txt", title="Quake toll rises", date="2024-01-03")
-    answer = pipeline.ask("Which two towns had the most deaths?")
+    answer = answer_from(
+        make_pipeline, "Which two towns had the most deaths?", ("quake", text, "Quake toll rises", "2024-01-03")
+    )
     assert "Marrowby" in answer.answer, answer.answer
     assert "Ashcombe" in answer.answer, answer.answer
     assert "Kelsford" not in answer.answer
@@ -211,30 +219,30 @@ def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type
 
 def test_a_newer_article_the_reader_is_unsure_of_is_no_rival(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """The newest account leads only among accounts of the same fact, not over a weekday said of something else."""
-    pipeline = make_pipeline()
     old = "The count makes a verdict before the Nov. 5 presidential election close to impossible, lawyers said."
     new = "On Wednesday the visiting cardinal is due to call on the president at the presidential palace."
-    pipeline.add_document(old.encode(), "trial.txt", title="Trial delayed", date="2024-07-01")
-    pipeline.add_document(new.encode(), "visit.txt", title="Cardinal visits", date="2024-09-02")
-    answer = pipeline.ask("What date is the presidential election?")
+    answer = answer_from(
+        make_pipeline, "What date is the presidential election?",
+        ("trial", old, "Trial delayed", "2024-07-01"), ("visit", new, "Cardinal visits", "2024-09-02"),
+    )  # fmt: skip
     assert answer.answer.startswith("Nov. 5"), answer.answer
 
 
 def test_a_pronoun_sentence_is_about_the_person_named_before(make_pipeline) -> None:  # type: ignore[no-untyped-def]
-    pipeline = make_pipeline()
     text = (
         "The night belonged to Ana Ruiz-Soto, who had announced her retirement in May. "
         "The 34-year-old Spaniard won her first title in 2012. "
         "She was substituted in the 85th minute to a standing ovation."
     )
-    pipeline.add_document(text.encode(), "final.txt", title="Farewell at the final", date="2024-06-02")
-    answer = pipeline.ask("When was Ruiz-Soto substituted?")
+    answer = answer_from(
+        make_pipeline, "When was Ruiz-Soto substituted?", ("final", text, "Farewell at the final", "2024-06-02")
+    )
     assert "85th" in answer.answer, answer.answer
 
 
 def test_an_acronym_names_what_the_sentence_spells_out(make_pipeline) -> None:  # type: ignore[no-untyped-def]
-    pipeline = make_pipeline()
     text = "The Northern Rail Authority said on Wednesday it would buy 4,200 new carriages for its lines."
-    pipeline.add_document(text.encode(), "rail.txt", title="Rail order", date="2024-06-02")
-    answer = pipeline.ask("How many carriages is the NRA buying?")
+    answer = answer_from(
+        make_pipeline, "How many carriages is the NRA buying?", ("rail", text, "Rail order", "2024-06-02")
+    )
     assert "4,200" in answer.answer, answer.answer
