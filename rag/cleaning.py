@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+import zlib
+
+import numpy as np
 
 from rag.text import content_terms
 
@@ -30,6 +32,7 @@ _PHOTO_CREDIT = re.compile(
     r"|^.{0,280}[.!]?\s*\((?:photo:? )?[A-Z][\w.&' -]{1,50}\)$",
     re.IGNORECASE,
 )
+_SPACES = re.compile(r"[ \t]+")
 _WRAPPED_WORDS = 6  # a hard-wrapped line of prose holds at least this many words
 _OPENING = "$\u20ac\u00a3\u00a5%("
 _RULE = re.compile(r"^[\s_\-=*~#.\u2014\u2013]{3,}$")
@@ -37,6 +40,7 @@ _MIN_TERMS = 6
 # 16 bands of 4 rows propose pairs from Jaccard ~0.4 up, where the exact test starts to accept.
 _BANDS, _ROWS = 16, 4
 _BUCKET_SIZE = 4
+_PRIME = (1 << 31) - 1  # a Mersenne prime: a 32-bit hash times a multiplier below it fits in 64 bits
 
 
 def clean_text(text: str) -> str:
@@ -48,8 +52,8 @@ def clean_text(text: str) -> str:
 
 
 def _paragraphs(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " "))
+    lines = [line.strip() for line in text.split("\n")]
     # Every line becomes its own paragraph (clippings put teasers and nav links on single lines), except a
     # line that goes on a hard-wrapped sentence: "... for" then "$820 million in cash."
     paragraphs: list[str] = []
@@ -92,8 +96,8 @@ def is_boilerplate(paragraph: str) -> bool:
         _TEASER.match(paragraph)
         or _RULE.match(paragraph)
         or _is_json(paragraph)
-        or (_FOOTER.search(paragraph) and len(paragraph) < 1200)
-        or (_PHOTO_CREDIT.search(paragraph) and len(paragraph.split()) < 60)
+        or (len(paragraph) < 1200 and _FOOTER.search(paragraph))
+        or (len(paragraph.split()) < 60 and _PHOTO_CREDIT.search(paragraph))
     )
 
 
@@ -118,12 +122,13 @@ def drop_near_duplicates(paragraphs: list[str]) -> list[str]:
     paragraph and only those are compared exactly, so a file of thousands of short lines costs seconds.
     """
     term_sets = [frozenset(content_terms(p)) for p in paragraphs]
+    band_keys = _band_keys(term_sets)
     buckets: dict[tuple[int, bytes], list[int]] = {}
     dropped: set[int] = set()
     for j, terms in enumerate(term_sets):
         if len(terms) < _MIN_TERMS:
             continue
-        keys = _band_keys(terms)
+        keys = band_keys[j]
         for i in _candidates(buckets, keys):
             if i in dropped or not _near_duplicate(term_sets[i], terms):
                 continue
@@ -140,13 +145,31 @@ def drop_near_duplicates(paragraphs: list[str]) -> list[str]:
     return [p for k, p in enumerate(paragraphs) if k not in dropped]
 
 
-def _band_keys(terms: frozenset[str]) -> list[tuple[int, bytes]]:
-    from datasketch import MinHash
+def _band_keys(term_sets: list[frozenset[str]]) -> dict[int, list[tuple[int, bytes]]]:
+    """The MinHash band keys of every paragraph with enough terms, computed for all of them in one numpy pass:
+    each term is hashed once (CRC-32, stable across processes) and permuted by the affine maps
+    h -> (a*h + b) mod p, a paragraph's signature being the minimum over its terms."""
+    rows = [j for j, terms in enumerate(term_sets) if len(terms) >= _MIN_TERMS]
+    if not rows:
+        return {}
+    hashes = np.fromiter((zlib.crc32(term.encode()) for j in rows for term in term_sets[j]), dtype=np.uint64)
+    starts = np.cumsum([0] + [len(term_sets[j]) for j in rows[:-1]])
+    a, b = _permutations()
+    permuted = (hashes[:, None] * a + b) % _PRIME
+    signatures = np.minimum.reduceat(permuted, starts, axis=0)
+    return {
+        j: [(band, signature[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
+        for j, signature in zip(rows, signatures, strict=True)
+    }
 
-    signature = MinHash(num_perm=_BANDS * _ROWS, permutations=minhash_permutations(), scheme="affine32")
-    signature.update_batch([term.encode() for term in terms])
-    values = signature.hashvalues
-    return [(band, values[band * _ROWS : (band + 1) * _ROWS].tobytes()) for band in range(_BANDS)]
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) of each of the signature's affine maps, the same in every process."""
+    generator = np.random.default_rng(1)
+    a = generator.integers(1, _PRIME, size=_BANDS * _ROWS, dtype=np.uint64)
+    b = generator.integers(0, _PRIME, size=_BANDS * _ROWS, dtype=np.uint64)
+    return a, b
 
 
 def _candidates(buckets: dict[tuple[int, bytes], list[int]], keys: list[tuple[int, bytes]]) -> list[int]:
@@ -169,12 +192,3 @@ def _weaker(paragraphs: list[str], i: int, j: int) -> int:
     if complete_i != complete_j:
         return j if complete_i else i
     return j
-
-
-@functools.cache
-def minhash_permutations() -> Any:
-    """datasketch's permutations, made once. Imported on first use: datasketch takes 0.4 s to import, which a
-    server that starts without ingesting would otherwise spend before it is ready."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=_BANDS * _ROWS, seed=1, scheme="affine32").permutations

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from rag.cleaning import minhash_permutations
 from rag.documents import check_suffix, decode_article_bytes, doc_id_for_path, iter_article_files, load_file
 from rag.embedding import Embedder
 from rag.errors import DocumentTooLargeError, InvalidInputError, UnsupportedDocumentError
@@ -30,9 +29,11 @@ from rag.store import ChromaStore
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]  # (doc id, chunks written for it), after each document
-OnCommit = Callable[[DocumentRecord, list[Chunk]], None]
+OnCommit = Callable[[list[tuple[DocumentRecord, list[Chunk]]]], None]  # the writes one batch committed
 # Chunks from several articles are embedded and stored together: the model is fastest on full batches.
 FLUSH_CHUNKS = 256
+# The first batch is small, so the model starts after a few articles instead of waiting for a full batch.
+FIRST_FLUSH_CHUNKS = 64
 # A write registered this long ago and never finished was abandoned (its process died): sweep it.
 ABANDONED_AFTER_S = 600.0
 
@@ -81,7 +82,6 @@ class Ingestor:
         the writers' model (sentence-transformers, as long to import), run once: the first upload then neither
         loads it nor warms it."""
         self._chunker()
-        minhash_permutations()
         self._embedder.embed(["warm-up"], urgent=False)
 
     def _chunker(self) -> Any:
@@ -155,8 +155,7 @@ class Ingestor:
         with self._committing():
             self._ledger.committed([(w.record.write_id, w.record.doc_id) for w in writes])
             if self._on_commit:
-                for w in writes:
-                    self._on_commit(w.record, w.chunks)
+                self._on_commit([(w.record, w.chunks) for w in writes])
         self._ledger.finish([w.record.write_id for w in writes])
         self._clean_up([w.record.doc_id for w in writes])
 
@@ -217,7 +216,7 @@ class Ingestor:
                         _count(report, planned, progress)
                         continue
                     queued.append(planned)
-                    if sum(len(w.chunks) for w in queued) >= FLUSH_CHUNKS:
+                    if sum(len(w.chunks) for w in queued) >= (FLUSH_CHUNKS if flusher.flushed else FIRST_FLUSH_CHUNKS):
                         flusher.flush(queued)
                         queued = []
             flusher.flush(queued)
@@ -256,6 +255,7 @@ class _Flusher:
         self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-store")
         self._queued: deque[tuple[Future[None], list[_Write]]] = deque()
         self._failed = False  # a batch failed: the ones queued after it are not stored
+        self.flushed = 0  # batches handed over so far
 
     def __enter__(self) -> _Flusher:
         return self
@@ -272,6 +272,7 @@ class _Flusher:
         if not writes:
             return
         self._wait(1)
+        self.flushed += 1
         vectors = self._embedding.submit(self._ingestor._embed, writes)
         stored = self._storing.submit(self._store, writes, vectors)
         self._queued.append((stored, writes))

@@ -51,7 +51,7 @@ class Pipeline:
         self._follower.start()
         self._ingestor = Ingestor(
             self.store, self.embedder, settings.chunk_size, settings.chunk_overlap, ledger,
-            on_commit=self._follower.commit, on_delete=self.index.remove_document,
+            on_commit=self._follower.commit_all, on_delete=self.index.remove_document,
             max_chunks=settings.max_document_chunks, committing=self._follower.committing,
         )  # fmt: skip
         # Questions and evidence sentences share one bounded cache: the retriever embeds the question,

@@ -100,3 +100,27 @@ def test_chunks_by_id_are_the_committed_ones_only(tmp_path: Path) -> None:
     index.replace_document("d", "w2", [new])
     assert index.chunks(["d:w1:0", "d:w2:0", "other:w:0"]) == {"d:w2:0": new}
     assert index.chunks([]) == {}
+
+
+def test_a_batch_of_documents_leaves_the_index_as_one_write_each(tmp_path: Path) -> None:
+    """Ingest commits a batch in one transaction; the terms' counts and totals match writing them one by one,
+    also when the batch replaces a document it already holds and names one document twice."""
+
+    def chunk(doc: str, write: str, text: str) -> Chunk:
+        return Chunk(f"{doc}:{write}:0", doc, text, 0, len(text), "t", None, None, "h", write)
+
+    first = [("a", "w1", [chunk("a", "w1", "Ferries sail from the harbour at dawn.")])]
+    batch = [
+        ("a", "w2", [chunk("a", "w2", "The harbour ferries sail at noon.")]),
+        ("b", "w3", [chunk("b", "w3", "Harbour pilots guide the ferries.")]),
+        ("b", "w4", [chunk("b", "w4", "Pilots guide ships into port.")]),
+    ]
+    one_by_one, batched = LexicalIndex(tmp_path / "one.sqlite3"), LexicalIndex(tmp_path / "batch.sqlite3")
+    for doc, write, chunks in first + batch:
+        one_by_one.replace_document(doc, write, chunks)
+    batched.replace_documents(first)
+    batched.replace_documents(batch)
+    words = content_terms("ferries harbour pilots sail dawn noon ships port guide")
+    assert [batched.chunks_containing(w) for w in words] == [one_by_one.chunks_containing(w) for w in words]
+    assert [one_by_one.chunks_containing(w) for w in words] == [1, 1, 1, 1, 0, 1, 1, 1, 1]
+    assert (batched.chunk_count(), batched.versions(["a", "b"])) == (2, {"a": "w2", "b": "w4"})

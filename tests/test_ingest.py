@@ -151,3 +151,27 @@ def test_a_late_clean_up_never_deletes_a_write_that_finished_while_it_ran(make_p
     assert fired
     assert record.chunks == len(chunks) > 0
     assert "west wing" in " ".join(c.text for c in chunks)
+
+
+def test_chunk_text_is_kept_in_the_metadata_and_older_stores_still_read(tmp_path: Path) -> None:
+    """Chunks keep their text in Chroma's metadata (its local full-text index over documents, which nothing
+    queries, was half the cost of a write); a store written when the text was the document still reads."""
+    import numpy as np
+
+    from rag.models import Chunk, DocumentRecord
+    from rag.store import ChromaStore, connect
+
+    store = ChromaStore(connect(tmp_path / "data", None))
+    new = Chunk("n:w1:0", "n", "A new chunk.", 0, 12, "New", "2024-05-01", "src", "h1", "w1")
+    store.write_chunks([new], np.array([[1.0, 0.0]], dtype=np.float32))
+    stored = store._chunks.get(ids=["n:w1:0"], include=["documents", "metadatas"])
+    assert (stored["documents"][0], stored["metadatas"][0]["text"]) == (None, "A new chunk.")
+    store._chunks.upsert(  # the layout an earlier version wrote
+        ids=["o:w2:0"], embeddings=[[0.0, 1.0]], documents=["An older chunk."],
+        metadatas=[{"doc_id": "o", "start": 0, "end": 15, "title": "Old", "content_hash": "h2", "write_id": "w2"}],
+    )  # fmt: skip
+    for chunk, doc_id, write_id in ((new, "n", "w1"), (None, "o", "w2")):
+        record = DocumentRecord(doc_id, "t", None, None, None, None, "h", 1, "", write_id)
+        texts = [c.text for c in store.committed_chunks(record)]
+        assert texts == [chunk.text if chunk else "An older chunk."]
+    assert sorted(c.text for c in store.chunk_page(0, 10)) == ["A new chunk.", "An older chunk."]

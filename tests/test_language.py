@@ -9,7 +9,7 @@ import pytest
 from rag.answerer.question import analyse
 from rag.entity_spans import scorelines
 from rag.language import number_value, numbers_in, parse, pipeline, resolve_date, split_sentences
-from rag.text import content_terms
+from rag.text import content_terms, fold
 
 
 def test_sentences_keep_exact_offsets_and_end_at_line_breaks() -> None:
@@ -111,3 +111,39 @@ def test_scorelines_are_read_whole(text: str, scores: list[str]) -> None:
 def test_a_who_question_asks_for_the_holder_of_its_role(embedder) -> None:  # type: ignore[no-untyped-def]
     assert analyse("Who is the country's acting president?", embedder).focus == "presid"
     assert analyse("Who refereed the final?", embedder).focus is None
+
+
+def test_folding_decomposes_only_what_is_not_ascii() -> None:
+    """`fold` decomposes runs of non-ASCII characters only; the result is that of the whole text decomposed."""
+    import random
+    import unicodedata
+
+    def whole(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        return (
+            "".join(ch for ch in text if not unicodedata.combining(ch))
+            .replace("\u2019", "'")
+            .replace("\u2018", "'")
+            .lower()
+        )
+
+    rng = random.Random(7)
+    alphabet = [
+        chr(c)
+        for c in [
+            *range(32, 127),
+            *range(0xA0, 0x250),
+            0x301,
+            0x308,
+            0x327,
+            0x2018,
+            0x2019,
+            0x2014,
+            0xFB01,
+            0x2163,
+            0x130,
+        ]
+    ]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += ["Zo\u00eb M\u00fcller\u2019s caf\u00e9", "e\u0301te\u0301", "\ufb01nal \u2163"]
+    assert [fold(t) for t in texts] == [whole(t) for t in texts]

@@ -142,3 +142,7 @@ class IndexFollower:
 
     def commit(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
         self._index.replace_document(record.doc_id, record.version, chunks)
+
+    def commit_all(self, writes: list[tuple[DocumentRecord, list[Chunk]]]) -> None:
+        """Several committed writes, applied in one transaction."""
+        self._index.replace_documents([(record.doc_id, record.version, chunks) for record, chunks in writes])

@@ -1,6 +1,7 @@
 """The lexical index: SQLite FTS5 with bm25(), plus document frequencies and the vocabulary.
 
-Updated per document (one transaction each), persisted in one file, never rebuilt per request.
+Updated per document (one transaction per document, or per batch of an ingest), persisted in one file,
+never rebuilt per request.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,21 +102,35 @@ class LexicalIndex:
 
     def replace_document(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
         """Make the index hold exactly these chunks for the document (its committed version)."""
+        self.replace_documents([(doc_id, version, chunks)])
+
+    def replace_documents(self, documents: list[tuple[str, str, list[Chunk]]]) -> None:
+        """`replace_document` for several documents in one transaction (a batch of ingest commits)."""
         with self._transaction() as db:
-            _remove(db, doc_id)
-            for chunk in chunks:
-                cursor = db.execute(
-                    f"INSERT INTO chunks({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (chunk.chunk_id, chunk.doc_id, chunk.text, chunk.start, chunk.end, chunk.title,
-                     chunk.date, chunk.source, chunk.content_hash, chunk.write_id),
-                )  # fmt: skip
-                terms = content_terms(chunk.text)
-                db.execute("INSERT INTO chunk_terms(rowid, terms) VALUES (?, ?)", (cursor.lastrowid, " ".join(terms)))
-                _count_terms(db, set(terms), +1)
-            db.execute(
-                "INSERT INTO documents(doc_id, version, chunks) VALUES (?, ?, ?)", (doc_id, version, len(chunks))
-            )
-            _add_totals(db, 1, len(chunks))
+            counts: Counter[str] = Counter()
+            seen: set[str] = set()
+            for doc_id, version, chunks in documents:
+                if doc_id in seen:  # its removal must meet the counts its first copy added
+                    _add_term_counts(db, counts)
+                    counts.clear()
+                seen.add(doc_id)
+                _remove(db, doc_id)
+                for chunk in chunks:
+                    cursor = db.execute(
+                        f"INSERT INTO chunks({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (chunk.chunk_id, chunk.doc_id, chunk.text, chunk.start, chunk.end, chunk.title,
+                         chunk.date, chunk.source, chunk.content_hash, chunk.write_id),
+                    )  # fmt: skip
+                    terms = content_terms(chunk.text)
+                    db.execute(
+                        "INSERT INTO chunk_terms(rowid, terms) VALUES (?, ?)", (cursor.lastrowid, " ".join(terms))
+                    )
+                    counts.update(set(terms))
+                db.execute(
+                    "INSERT INTO documents(doc_id, version, chunks) VALUES (?, ?, ?)", (doc_id, version, len(chunks))
+                )
+                _add_totals(db, 1, len(chunks))
+            _add_term_counts(db, counts)
 
     def remove_document(self, doc_id: str) -> None:
         with self._transaction() as db:
@@ -228,13 +244,18 @@ def _remove(db: sqlite3.Connection, doc_id: str) -> None:
 
 def _count_terms(db: sqlite3.Connection, terms: set[str], change: int) -> None:
     if change > 0:
-        db.executemany(
-            "INSERT INTO terms(term, df, head, size) VALUES (?, 1, ?, ?) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-            [(term, term[0], len(term)) for term in terms],
-        )
+        _add_term_counts(db, Counter(terms))
     else:
         db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", [(term,) for term in terms])
         db.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", [(term,) for term in terms])
+
+
+def _add_term_counts(db: sqlite3.Connection, counts: Counter[str]) -> None:
+    """Each term's document frequency goes up by the number of new chunks holding it."""
+    db.executemany(
+        "INSERT INTO terms(term, df, head, size) VALUES (?, ?, ?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
+        [(term, n, term[0], len(term), n) for term, n in counts.items()],
+    )
 
 
 def _chunk(row: tuple[object, ...]) -> Chunk:
