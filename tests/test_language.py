@@ -147,3 +147,57 @@ def test_folding_decomposes_only_what_is_not_ascii() -> None:
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     texts += ["Zo\u00eb M\u00fcller\u2019s caf\u00e9", "e\u0301te\u0301", "\ufb01nal \u2163"]
     assert [fold(t) for t in texts] == [whole(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("question", "dimension"),
+    [
+        ("How tall was the new tower?", "[length]"),
+        ("What was the height of the wave?", "[length]"),
+        ("How fast was the train going?", "[length] / [time]"),
+        ("How heavy was the payload?", "[mass]"),
+        ("how long did the hearing go on for", "[time]"),
+        ("How long is the bridge?", None),  # a length or a duration: left open
+        ("How old is the coach?", "age"),
+        ("How much did the stadium cost?", "money"),
+        ("how much prize money did the winner get", "money"),
+        ("How much rain fell overnight?", None),
+        ("How many people were hurt?", None),
+    ],
+)
+def test_the_dimension_a_question_asks_for(embedder, question: str, dimension: str | None) -> None:  # type: ignore[no-untyped-def]
+    assert analyse(question, embedder).dimension == dimension
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "dimension"),
+    [
+        ("The wave was 5 metres high.", "5 metres", "[length]"),
+        ("The fire covered 75,781 acres.", "75,781 acres", "[length] ** 2"),
+        ("The probe flew at 28,000 km/h.", "28,000 km/h", "[length] / [time]"),
+        ("The final lasted 2 hours and 27 minutes.", "2 hours and 27 minutes", "[time]"),
+        ("The winner took home $3.1 million.", "$3.1 million", "money"),
+        ("Some 40 people were hurt.", "Some 40", None),
+    ],
+)
+def test_the_dimension_a_figure_states(text: str, figure: str, dimension: str | None) -> None:
+    from rag.answerer.measures import stated_dimension
+
+    spans = [ent for ent in parse(text).ents if ent.text.startswith(figure)]
+    assert [stated_dimension(span) for span in spans] == [dimension]
+
+
+def test_a_measure_is_answered_only_by_a_figure_of_its_dimension() -> None:
+    from rag.answerer.measures import AGE, fits
+
+    doc = parse(
+        "The dam was 45 metres high, held 2 million cubic metres and cost $40 million; its keeper, 61, retired."
+    )
+    figures = {ent.text: ent for ent in doc.ents}
+    assert [fits(figures[text], "[length]") for text in ("45 metres", "2 million cubic metres", "$40 million")] == [
+        True, False, False,
+    ]  # fmt: skip
+    assert fits(figures["$40 million"], "money")
+    assert fits(figures["2 million cubic metres"], None)
+    assert fits(figures["61"], AGE)
+    assert not fits(figures["61"], "[time]")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from rag.answerer import measures
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
 from rag.entity_spans import scorelines
@@ -67,6 +68,8 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
     found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels]
     if question.kind == "count":
         found = [c for c in found if _may_count(question, c)]
+    if question.dimension is not None:
+        found = [c for c in found if measures.fits(c.span, question.dimension)]
     if "SCORE" in labels:
         found.extend(Candidate(item, span, "SCORE") for span in scorelines(sentence))
     if "NAME" in labels:

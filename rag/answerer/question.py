@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.answerer import asking
+from rag.answerer import asking, measures
 from rag.answerer.kinds import AnswerKind, kind_of_noun
 from rag.answerer.terms import term_key
 from rag.language import numbers_in, parse
@@ -70,6 +70,7 @@ class Question:
     wh_role: str | None = None  # "subject" ("Who beat X?") or "object" ("Whom did X beat?") of the event verb
     asks_precedent: bool = False  # "Had anyone done it before?": answered by "the first to do it"
     asked_count: int = 0  # "Which two cities ...?": how many to list, when the question says
+    dimension: str | None = None  # what a measure must be ("how tall": a length; `measures`)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -107,6 +108,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         asked_name=asking.asked_name(doc) if kind == "role" else None, retrieval_text=retrieval_text,
         surface=frozenset(surface), wh_role=asking.wh_role(doc), asks_precedent=asking.asks_precedent(doc),
         asked_count=asking.asked_count(focus_token) if plural else 0,
+        dimension=measures.asked_dimension(doc, focus_token, embedder) if kind == "amount" else None,
     )  # fmt: skip
 
 

@@ -1,0 +1,129 @@
+"""The dimension of a measured amount: what a question asks for ("how tall" -> length, "what area" -> area,
+"how much did it cost" -> money) and what a candidate states ("75 metres" -> length, "100 hectares" -> area),
+so that a height is not answered with an area, nor a duration with a year.
+
+Units are read by pint, the units library, so any unit it knows is typed ("furlongs", "km/h", "square
+miles"). The question side is the closed class of English measure adjectives and nouns, each tied to a
+unit pint types; money is recognised by meaning, as kinds.py types nouns.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from rag.embedding import Embedder
+
+MONEY = "money"
+AGE = "age"  # a duration, or the bare number that gives an age ("Ada Byron, 45,")
+_AGE_WORDS = frozenset({"old", "age"})
+# English words that ask for a measure, with a unit of the dimension they ask for (general English, no corpus's).
+_ASKING_UNIT = {
+    "tall": "metre", "high": "metre", "deep": "metre", "far": "metre", "wide": "metre", "height": "metre",
+    "depth": "metre", "distance": "metre", "altitude": "metre", "width": "metre", "elevation": "metre",
+    "area": "hectare", "fast": "km/h", "quickly": "km/h", "speed": "km/h", "velocity": "km/h",
+    "heavy": "kilogram", "weight": "kilogram", "mass": "kilogram", "duration": "hour", "hot": "kelvin",
+    "cold": "kelvin", "temperature": "kelvin",
+}  # fmt: skip
+# "How long" asks for a duration when it asks how long something lasted, took or went on; "how long was it"
+# may ask either (a meeting, a bridge), so it is left open.
+_BE = "be"
+_MONEY_WORDS = "money cost price fee payment salary fine revenue profit prize dollars euros"
+_MONEY_SIMILARITY = 0.55
+_lock = threading.Lock()
+
+
+def asked_dimension(doc: Doc, focus: Token | None, embedder: Embedder) -> str | None:
+    """The dimension a "how <adjective>" / "how much" / "what <measure noun>" question asks for, or None."""
+    how = next((t for t in doc if t.lower_ == "how" and t.i + 1 < len(doc)), None)
+    word = doc[how.i + 1] if how is not None else None
+    if word is not None and word.lower_ == "long":
+        verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "xcomp")]
+        return None if not verbs or any(t.lemma_.lower() == _BE for t in verbs) else _unit_dimension("hour")
+    for asking in (word, focus):
+        if asking is not None and asking.lemma_.lower() in _AGE_WORDS:
+            return AGE
+        if asking is not None and asking.lemma_.lower() in _ASKING_UNIT:
+            return _unit_dimension(_ASKING_UNIT[asking.lemma_.lower()])
+    if word is not None and word.lower_ == "much" and _asks_money(doc, word, embedder):
+        return MONEY
+    return None
+
+
+def stated_dimension(span: Span) -> str | None:
+    """The dimension of a figure: money for a sum of money, else that of the unit after its number."""
+    if span.label_ == "MONEY":
+        return MONEY
+    numbers = [t.i for t in span if t.like_num]
+    if not numbers:
+        return None
+    words = [t.text for t in span if t.i > numbers[-1] and (not t.is_punct or t.text == "/")]
+    doc = span.doc
+    if not words and span.end < len(doc) and doc[span.end].pos_ == "NOUN":
+        words = [doc[span.end].text]  # "75,781 acres" where the recogniser kept only the number
+    for size in range(len(words), 0, -1):
+        dimension = _phrase_dimension(" ".join(words[:size]))
+        if dimension is not None:
+            return dimension
+    return None
+
+
+def fits(span: Span, asked: str | None) -> bool:
+    """A figure can answer: the question asks for no dimension, or the figure states that one. A bare number
+    answers an age ("Ada Byron, 45,")."""
+    if asked is None:
+        return True
+    stated = stated_dimension(span)
+    if asked == AGE:
+        return stated == _unit_dimension("year") or (stated is None and span.label_ in ("CARDINAL", "DATE"))
+    return stated == asked
+
+
+def _asks_money(doc: Doc, much: Token, embedder: Embedder) -> bool:
+    """ "How much money / did it cost / did they pay": a noun or verb after "much" means money."""
+    import numpy as np
+
+    words = [t.lemma_.lower() for t in doc[much.i + 1 :] if t.pos_ in ("NOUN", "VERB")]
+    if not words:
+        return False
+    similarities = embedder.embed(words) @ _money_vectors(embedder).T
+    return float(np.max(similarities)) >= _MONEY_SIMILARITY
+
+
+_money_cache: dict[int, Any] = {}
+
+
+def _money_vectors(embedder: Embedder) -> Any:
+    with _lock:
+        if id(embedder) not in _money_cache:
+            _money_cache[id(embedder)] = embedder.embed(_MONEY_WORDS.split())
+        return _money_cache[id(embedder)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_dimension(phrase: str) -> str | None:
+    """pint's dimensionality of a unit phrase ("square kilometres" -> area); None for no unit or a pure number."""
+    try:
+        quantity = _registry().parse_expression(phrase.lower())
+    except Exception:  # not a unit: pint raises several kinds of error on ordinary words
+        return None
+    dimensionality = getattr(quantity, "dimensionality", None)
+    if not dimensionality:
+        return None
+    return str(dimensionality)
+
+
+@functools.cache
+def _unit_dimension(unit: str) -> str:
+    return str(_registry().parse_expression(unit).dimensionality)
+
+
+@functools.cache
+def _registry() -> Any:
+    import pint
+
+    return pint.UnitRegistry()
