@@ -31,7 +31,7 @@ _PROTOTYPES: dict[AnswerKind, str] = {
     "drug vaccine model",
 }
 MIN_SIMILARITY = 0.45
-_cache: dict[int, tuple[list[AnswerKind], np.ndarray]] = {}
+_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
 _lock = threading.Lock()
 
 
@@ -45,14 +45,15 @@ def kind_of_noun(lemma: str, embedder: Embedder) -> tuple[AnswerKind, float]:
     return kinds[best], float(similarities[best])
 
 
-def _prototype_vectors(embedder: Embedder) -> tuple[list[AnswerKind], np.ndarray]:
+def word_vectors(words: tuple[str, ...], embedder: Embedder) -> np.ndarray:
+    """The vectors of a fixed list of words, embedded once per embedder."""
     with _lock:
-        if id(embedder) not in _cache:
-            kinds: list[AnswerKind] = []
-            words: list[str] = []
-            for kind, spelled in _PROTOTYPES.items():
-                for word in spelled.split():
-                    kinds.append(kind)
-                    words.append(word)
-            _cache[id(embedder)] = (kinds, embedder.embed(words))
-        return _cache[id(embedder)]
+        key = (id(embedder), words)
+        if key not in _cache:
+            _cache[key] = embedder.embed(list(words))
+        return _cache[key]
+
+
+def _prototype_vectors(embedder: Embedder) -> tuple[list[AnswerKind], np.ndarray]:
+    pairs = [(kind, word) for kind, spelled in _PROTOTYPES.items() for word in spelled.split()]
+    return [kind for kind, _ in pairs], word_vectors(tuple(word for _, word in pairs), embedder)

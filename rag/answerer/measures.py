@@ -10,8 +10,12 @@ unit pint types; money is recognised by meaning, as kinds.py types nouns.
 from __future__ import annotations
 
 import functools
-import threading
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rag.answerer.asking import wh_word
+from rag.answerer.kinds import word_vectors
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -32,15 +36,14 @@ _ASKING_UNIT = {
 # "How long" asks for a duration when it asks how long something lasted, took or went on; "how long was it"
 # may ask either (a meeting, a bridge), so it is left open.
 _BE = "be"
-_MONEY_WORDS = "money cost price fee payment salary fine revenue profit prize dollars euros"
+_MONEY_WORDS = tuple("money cost price fee payment salary fine revenue profit prize dollars euros".split())
 _MONEY_SIMILARITY = 0.55
-_lock = threading.Lock()
 
 
 def asked_dimension(doc: Doc, focus: Token | None, embedder: Embedder) -> str | None:
     """The dimension a "how <adjective>" / "how much" / "what <measure noun>" question asks for, or None."""
-    how = next((t for t in doc if t.lower_ == "how" and t.i + 1 < len(doc)), None)
-    word = doc[how.i + 1] if how is not None else None
+    wh = wh_word(doc)
+    word = doc[wh.i + 1] if wh is not None and wh.lower_ == "how" and wh.i + 1 < len(doc) else None
     if word is not None and word.lower_ == "long":
         verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "xcomp")]
         return None if not verbs or any(t.lemma_.lower() == _BE for t in verbs) else _unit_dimension("hour")
@@ -85,23 +88,11 @@ def fits(span: Span, asked: str | None) -> bool:
 
 def _asks_money(doc: Doc, much: Token, embedder: Embedder) -> bool:
     """ "How much money / did it cost / did they pay": a noun or verb after "much" means money."""
-    import numpy as np
-
     words = [t.lemma_.lower() for t in doc[much.i + 1 :] if t.pos_ in ("NOUN", "VERB")]
     if not words:
         return False
-    similarities = embedder.embed(words) @ _money_vectors(embedder).T
+    similarities = embedder.embed(words) @ word_vectors(_MONEY_WORDS, embedder).T
     return float(np.max(similarities)) >= _MONEY_SIMILARITY
-
-
-_money_cache: dict[int, Any] = {}
-
-
-def _money_vectors(embedder: Embedder) -> Any:
-    with _lock:
-        if id(embedder) not in _money_cache:
-            _money_cache[id(embedder)] = embedder.embed(_MONEY_WORDS.split())
-        return _money_cache[id(embedder)]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -141,7 +141,7 @@ class IndexFollower:
                 self.commit(record, self._store.committed_chunks(record))
 
     def commit(self, record: DocumentRecord, chunks: list[Chunk]) -> None:
-        self._index.replace_document(record.doc_id, record.version, chunks)
+        self.commit_all([(record, chunks)])
 
     def commit_all(self, writes: list[tuple[DocumentRecord, list[Chunk]]]) -> None:
         """Several committed writes, applied in one transaction."""

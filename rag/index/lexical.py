@@ -236,18 +236,16 @@ def _remove(db: sqlite3.Connection, doc_id: str) -> None:
         _add_totals(db, -1, -int(held[0]))
     rows = db.execute("SELECT id, text FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
     for rowid, text in rows:
-        _count_terms(db, set(content_terms(text)), -1)
+        _remove_term_counts(db, set(content_terms(text)))
         db.execute("DELETE FROM chunk_terms WHERE rowid = ?", (rowid,))
     db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
     db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 
-def _count_terms(db: sqlite3.Connection, terms: set[str], change: int) -> None:
-    if change > 0:
-        _add_term_counts(db, Counter(terms))
-    else:
-        db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", [(term,) for term in terms])
-        db.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", [(term,) for term in terms])
+def _remove_term_counts(db: sqlite3.Connection, terms: set[str]) -> None:
+    """Each term's document frequency goes down by one (a removed chunk held it); a term no chunk holds goes."""
+    db.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", [(term,) for term in terms])
+    db.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", [(term,) for term in terms])
 
 
 def _add_term_counts(db: sqlite3.Connection, counts: Counter[str]) -> None:
