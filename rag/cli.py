@@ -27,10 +27,10 @@ stderr = Console(stderr=True, soft_wrap=True)
 _HELD_LOCKS: list[Any] = []
 
 
-def _pipeline(settings: Settings | None = None) -> Any:
+def _pipeline(settings: Settings | None = None, *, encoder_process: bool = False) -> Any:
     from rag.pipeline import Pipeline
 
-    return Pipeline(settings or get_settings())
+    return Pipeline(settings or get_settings(), encoder_process=encoder_process)
 
 
 def _fail(message: str) -> None:
@@ -74,7 +74,12 @@ def ingest(
             report = _ingest_via_server(server, roots, prune, settings, advance)
         else:
             _own_data_folder(settings, "ingest")
-            report = _pipeline(settings).ingest(roots, prune=prune, progress=advance)
+            # A bulk ingest embeds in a process of its own, which loads while the store and indexes open.
+            pipeline = _pipeline(settings, encoder_process=True)
+            try:
+                report = pipeline.ingest(roots, prune=prune, progress=advance)
+            finally:
+                pipeline.close()
     if as_json:
         print(json.dumps(report.to_dict()))
     else:

@@ -9,11 +9,14 @@ import threading
 from collections import OrderedDict
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
 from rag.encoder import QueryEncoder, UnsupportedModelError
+
+if TYPE_CHECKING:
+    from rag.encoder_process import EncoderProcess
 
 logger = logging.getLogger(__name__)
 EmbedDtype = Literal["auto", "bf16", "fp32"]
@@ -56,13 +59,24 @@ class SentenceTransformerEmbedder:
     sentence-transformers: a server is ready without those imports (5-7 s here). Ingest goes to
     sentence-transformers, imported and loaded on the first background call (`Pipeline.warm_up` makes that
     call after ready). A folder the light encoder does not implement is served by sentence-transformers alone.
+
+    With `encoder_process`, ingest goes instead to a process of its own (rag/encoder_process.py), which starts
+    loading the model at once: bulk ingests (`rag ingest`) embed there at the encoder's solo speed.
     """
 
-    def __init__(self, model_dir: str | None = None, dtype: EmbedDtype = "auto", light: bool = True) -> None:
+    def __init__(
+        self, model_dir: str | None = None, dtype: EmbedDtype = "auto", light: bool = True,
+        encoder_process: bool = False,
+    ) -> None:  # fmt: skip
         _offline_environment()
         self.path = model_dir or bundled_model_dir()
         self.dtype = resolve_dtype(dtype)
         logger.info("embedding model %s, in %s", self.path, self.dtype)
+        self.process: EncoderProcess | None = None
+        if encoder_process:
+            from rag.encoder_process import EncoderProcess
+
+            self.process = EncoderProcess(self.path, self.dtype)  # first, so its loading overlaps ours
         self._lock = threading.Lock()
         # Ingest runs on a model of its own (~90 MB), so a question never waits behind an upload; neither
         # model is shared between threads, because a tokenizer is not thread-safe.
@@ -85,6 +99,8 @@ class SentenceTransformerEmbedder:
                 if self.query_encoder is not None:
                     return self.query_encoder.encode(texts, bf16=self.dtype == "bf16")
                 return self._encode(self._model, texts)
+        if self.process is not None:
+            return self.process.encode(texts)
         parts = []
         for start in range(0, len(texts), BACKGROUND_BATCH):
             with self._background_lock:
@@ -92,6 +108,11 @@ class SentenceTransformerEmbedder:
                     self._background_model = self._new_background_model()
                 parts.append(self._encode(self._background_model, texts[start : start + BACKGROUND_BATCH]))
         return np.concatenate(parts)
+
+    def close(self) -> None:
+        """Stop the encoder process, if there is one (in-process models go with the object)."""
+        if self.process is not None:
+            self.process.close()
 
     def _new_background_model(self) -> Any:
         if self._model is not None:

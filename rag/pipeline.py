@@ -34,7 +34,11 @@ ANSWERERS = ("extractive", "llm")
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, store: ChromaStore | None = None,
+        *, encoder_process: bool = False,
+    ) -> None:  # fmt: skip
+        """`encoder_process`: writes embed in a process of their own (bulk ingests; see rag/encoder_process.py)."""
         self.settings = settings
         self._llm = _llm_answerer(settings)  # first: a bad LLM setting fails before the model loads
         # The store next: an unreachable one fails before the model loads, and its vector index loads while
@@ -43,7 +47,10 @@ class Pipeline:
             connect(settings.data_dir, settings.chroma_url, settings.store_timeout_s), settings.collection
         )
         self.store.warm_vector_index()
-        self.embedder = embedder or SentenceTransformerEmbedder(settings.model_dir, settings.embed_dtype)
+        self._own_embedder = embedder is None
+        self.embedder = embedder or SentenceTransformerEmbedder(
+            settings.model_dir, settings.embed_dtype, encoder_process=encoder_process
+        )
         ledger = WriteLedger(self.store.client, settings.collection, keep_s=settings.change_log_keep_h * 3600)
         # This replica's lexical index follows the shared store's change log; loaded, not rebuilt, at start.
         self.index = LexicalIndex(settings.index_path)
@@ -217,6 +224,11 @@ class Pipeline:
 
     def ready(self) -> bool:
         return self.store.ping()
+
+    def close(self) -> None:
+        """Stop the encoder process of an embedder this pipeline made (one passed in is its owner's to close)."""
+        if self._own_embedder and isinstance(self.embedder, SentenceTransformerEmbedder):
+            self.embedder.close()
 
     def warm_up(self) -> None:
         """Load what the first question and the first write would load (language models, the chunker, the
