@@ -48,7 +48,7 @@ def main() -> None:
                 pipeline = Pipeline(settings, embedder=embedder)
             else:  # as `rag ingest` does; start-up (the process loading its model) is not timed
                 pipeline = Pipeline(settings, encoder_process=True)
-                pipeline.embedder.embed(["warm up the model"] * 8, urgent=False)
+                pipeline.warm_up_writes()  # as `rag ingest` does before it reads an article
             # The same chunk texts the ingest will embed: split by the pipeline's own chunker.
             texts = [c.text for path in sorted(folder.iterdir()) for c in _chunks(pipeline, path)]
             before = _encoder_rate(embedder, texts)

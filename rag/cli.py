@@ -77,6 +77,7 @@ def ingest(
             # A bulk ingest embeds in a process of its own, which loads while the store and indexes open.
             pipeline = _pipeline(settings, encoder_process=True)
             try:
+                pipeline.warm_up_writes()
                 report = pipeline.ingest(roots, prune=prune, progress=advance)
             finally:
                 pipeline.close()

@@ -91,7 +91,11 @@ class Ingestor:
 
                 # Called directly: llama-index's IngestionPipeline around it gave the same chunks and took 0.85 s for
                 # 200 articles against 0.43-0.58 s (it hashes each document for a cache a one-pass ingest never hits).
-                self._splitter = SentenceSplitter(chunk_size=self._chunk_size, chunk_overlap=self._chunk_overlap)
+                splitter = SentenceSplitter(chunk_size=self._chunk_size, chunk_overlap=self._chunk_overlap)
+                # A text longer than a chunk: its split imports nltk's sentence tokenizer (2 s here) now, not
+                # in the first write.
+                splitter.split_text("Warm-up. " * 2 * self._chunk_size)
+                self._splitter = splitter
             return self._splitter
 
     def split(self, article: Article, digest: str, write_id: str = "") -> list[Chunk]:

@@ -235,6 +235,10 @@ class Pipeline:
         writers' model), questions first: an /ask sent just after ready waits for what it needs, not for
         sentence-transformers' import, which only writes need."""
         self.ask("warm-up", answerer="extractive")
+        self.warm_up_writes()
+
+    def warm_up_writes(self) -> None:
+        """Load the chunker and the writers' model now, so a write's first batch pays for neither."""
         self._ingestor.warm_up()
 
     def counts(self) -> tuple[int, int]:
