@@ -1,6 +1,7 @@
 """Classes of question the reader once got wrong, each on real spaCy parses of sentences written here: the
 figure bound to the asked name, the amount told with its unit, an acronym spelled out, "before?" answered by
-"the first", an age question with no age to give, and a score question answered by the scoreline."""
+"the first", an age question with no age to give, a score question answered by the scoreline, and yes/no questions
+answered from the sentence that says what they ask, of whom they ask it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from rag.answerer.candidates import extract
 from rag.answerer.evidence import Evidence, key_of, token_keys
 from rag.answerer.features import candidate_features
 from rag.answerer.phrasing import phrase_candidate
-from rag.answerer.polarity import yes_or_no
+from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
 from rag.answerer.shapes import disagrees_in_type
 from rag.answerer.terms import spells_out
@@ -124,3 +125,73 @@ def test_a_part_of_something_else_does_not_answer_no(embedder) -> None:  # type:
     question = analyse("Is the Ridgeback fire fully contained?", embedder)
     item = _evidence(question, "The Ridgeback fire is fully contained, and crews have cleared half of the roads.")
     assert yes_or_no(question, item) == "Yes"
+
+
+def _said(question: Question, text: str, support: float = 0.9) -> Evidence:
+    """Evidence whose event tokens are the question's event verb where the sentence says it in the same word."""
+    item = _evidence(question, text)
+    item.event_tokens = {t.i for t in item.span if t.pos_ == "VERB" and key_of(t) == question.event}
+    item.support = support
+    return item
+
+
+def test_a_yes_no_question_is_answered_from_the_sentence_that_says_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Was anybody sitting beside the hatch when it failed?", embedder)
+    topical = _said(question, "Two bolts were missing when the hatch failed over the lake.", 0.84)
+    saying = _said(question, "No one had been sitting next to the hatch.", 0.70)
+    chosen = addressing_evidence(question, [topical, saying], threshold=0.5)
+    assert chosen is saying
+    assert yes_or_no(question, chosen) == "No"
+    saying.support = 0.55  # far below the best: the best-supported sentence stays
+    assert addressing_evidence(question, [topical, saying], threshold=0.5) is topical
+
+
+def test_a_yes_no_question_stating_a_figure_takes_a_sentence_stating_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Was this the first fatal crash in Norvik Air history?", embedder)
+    other = _said(question, "The accident is the deadliest involving a Norvik airline since 1997.", 0.957)
+    stating = _said(question, "It is the first crash in the airline's history in which people died.", 0.954)
+    chosen = addressing_evidence(question, [other, stating], threshold=0.5)
+    assert chosen is stating
+    assert yes_or_no(question, chosen) == "Yes"
+
+
+def test_the_asked_event_said_of_another_answers_no(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Did Venn win the final?", embedder)
+    assert yes_or_no(question, _said(question, "Castell won the final in three sets.")) == "No"
+    assert yes_or_no(question, _said(question, "Venn won the final in three sets.")) == "Yes"
+    # a possessor is not the actor: "Castell's side" may be the asked one
+    cup = analyse("Did Norland win the cup?", embedder)
+    assert yes_or_no(cup, _said(cup, "Castell's side won the cup on Sunday.")) == "Yes"
+    # the asked name as a possessor, or an acronym spelled out, is the asked actor
+    warned = analyse("Did Ostrand's weather service warn the town?", embedder)
+    said = "Ostrand's National Weather Centre warned the town on Monday."
+    assert yes_or_no(warned, _said(warned, said)) == "Yes"
+    ruled = analyse("Did the NRA approve the route?", embedder)
+    assert yes_or_no(ruled, _said(ruled, "The Northern Rail Authority approved the route.")) == "Yes"
+    assert yes_or_no(ruled, _said(ruled, "The Harbour Board approved the route.")) == "No"
+
+
+def test_a_denying_verb_that_is_the_asked_predicate_does_not_deny(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Did the council reject the plan?", embedder)
+    assert yes_or_no(question, _said(question, "The council rejected the plan on Monday.")) == "Yes"
+    assert yes_or_no(question, _said(question, "The council did not reject the plan.")) == "No"
+
+
+def test_a_negation_reaches_a_question_word_said_in_other_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Is Norland part of the war?", embedder)
+    item = _said(question, "Norland is not part of the conflict, the ministry said.")
+    assert yes_or_no(question, item) == "Yes"  # "war" is not there in the same word
+    item.term_tokens["war"] = {t.i for t in item.span if t.lower_ == "conflict"}  # the reader's match in meaning
+    assert yes_or_no(question, item) == "No"
+
+
+def test_negative_pronouns_and_a_denied_opening_phrase_deny_the_clause(embedder) -> None:  # type: ignore[no-untyped-def]
+    hurt = analyse("Was anybody hurt in the blast?", embedder)
+    assert yes_or_no(hurt, _said(hurt, "Nobody was hurt in the blast, the fire service said.")) == "No"
+    assert yes_or_no(hurt, _said(hurt, "None of the workers was hurt in the blast.")) == "No"
+    admit = analyse("Did Venn admit the fraud in court?", embedder)
+    assert yes_or_no(admit, _said(admit, "At no point did Venn admit the fraud in court.")) == "No"
+    assert yes_or_no(admit, _said(admit, "In court, Venn admitted the fraud.")) == "Yes"
+    landed = analyse("Did the plane land safely?", embedder)
+    assert yes_or_no(landed, _said(landed, "The plane landed safely with no injuries.")) == "Yes"
+    assert yes_or_no(landed, _said(landed, "With no injuries, the plane landed safely.")) == "Yes"

@@ -21,6 +21,18 @@ def wh_word(doc: Doc) -> Token | None:
     return None
 
 
+def after_leading_phrase(doc: Doc) -> int:
+    """Where the question proper starts after a leading phrase ("According to the report, did ..."): the end of
+    the first token's subtree when that token opens a prepositional phrase, and of the comma after it; else 0."""
+    first = doc[0] if len(doc) else None
+    if first is None or first.dep_ != "prep" or first.head.i <= first.i:
+        return 0
+    end = max(t.i for t in first.subtree) + 1
+    while end < len(doc) and doc[end].is_punct:
+        end += 1
+    return end if end < len(doc) else 0
+
+
 def asked_count(noun: Token | None) -> int:
     """How many the question asks for, when it says ("which two cities", "the four parts"); 0 when it does not."""
     for child in noun.children if noun is not None else ():

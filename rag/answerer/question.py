@@ -139,6 +139,9 @@ def _answer_kind(doc: Doc, embedder: Embedder) -> tuple[AnswerKind, Token | None
     if first is not None and first.pos_ in ("AUX", "VERB") and first.tag_ not in ("VB", "VBG"):
         return "yesno", None, False  # "Is this the first time the WHO ...": an organisation, not a wh-word
     wh = asking.wh_word(doc)
+    opener = doc[asking.after_leading_phrase(doc)]
+    if wh is None and opener.i > 0 and opener.pos_ == "AUX" and opener.tag_ not in ("VB", "VBG"):
+        return "yesno", None, False  # "According to the transcript, was the plane cleared ...?"
     if wh is None:
         return "description", None, False
     word = wh.lower_
@@ -195,8 +198,9 @@ def _event_verb(doc: Doc) -> Token | None:
         return None
     if root.pos_ == "VERB" and root.lemma_.lower() not in ("be", "have", "do"):
         return root
+    start = asking.after_leading_phrase(doc)  # "according" in "According to X, did ..." is no event
     for token in root.subtree:
-        if token.pos_ == "VERB" and token.lemma_.lower() not in ("be", "have", "do"):
+        if token.i >= start and token.pos_ == "VERB" and token.lemma_.lower() not in ("be", "have", "do"):
             return token
     return None
 

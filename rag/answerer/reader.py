@@ -8,7 +8,7 @@ from rag.answerer.candidates import Candidate, extract
 from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
 from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
-from rag.answerer.polarity import yes_or_no
+from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
 from rag.answerer.roles import describe
 from rag.answerer.scoring import LinearModel, Scorer
@@ -86,6 +86,7 @@ class ExtractiveAnswerer:
             return _abstain(reading)
         best = reading.evidence[0]
         if question.kind == "yesno":
+            best = addressing_evidence(question, reading.evidence, self.scorer.sentence.threshold)
             text = yes_or_no(question, best)
         elif question.kind == "role" and question.asked_name:
             text = describe(question.asked_name, best) or best.sentence.text
