@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from rag.answerer.candidates import Candidate, extract
 from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
 from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
+from rag.answerer.labels import mention_labels, of_asked_kind
+from rag.answerer.names import with_typed_names
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
@@ -51,20 +53,23 @@ class ExtractiveAnswerer:
         return _with_terms(question, fix)
 
     def read(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Reading:
-        reading = Reading(question)
+        reading = Reading(with_typed_names(question, passages))
+        question = reading.question
         reading.missing = _missing_names(question, stats, passages)
         reading.evidence = gather(question, passages, self._parses, stats, self._embedder)
         for item in reading.evidence:
             item.features = sentence_features(question, item)
             item.support = self.scorer.sentence.probability(item.features)
         reading.evidence.sort(key=lambda e: -e.support)
-        reading.candidates = extract(question, reading.evidence[:CANDIDATE_SENTENCES])
-        candidate_features(question, reading.candidates, self._embedder)
+        found = extract(question, reading.evidence[:CANDIDATE_SENTENCES])
+        candidate_features(question, found, self._embedder)  # among all names of its sentences, as the weights were fit
+        reading.candidates = of_asked_kind(question, found, mention_labels(reading.evidence))
         rank_candidates(reading.candidates, self.scorer)
         return reading
 
     def answer(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Draft:
         reading = self.read(question, passages, stats)
+        question = reading.question
         if reading.missing:
             names = ", ".join(repr(n) for n in reading.missing)
             return _abstain(reading, f" No article mentions {names}.")
