@@ -10,7 +10,6 @@ supported, sentence-transformers otherwise) and answers one batch at a time.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import subprocess
 import sys
@@ -22,7 +21,6 @@ import numpy as np
 
 from rag.errors import RagError
 
-logger = logging.getLogger(__name__)
 # How often a caller waiting for vectors checks that the process is still alive.
 _POLL_S = 0.5
 

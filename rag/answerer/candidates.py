@@ -50,7 +50,13 @@ class Candidate:
                 return f"{number:g}"
         if self.label == "SCORE":
             return fold(self.text)
-        return fold(self.text).split()[-1] if self.text else ""
+        return name_key(self.span.text)
+
+
+def name_key(name: str) -> str:
+    """What mentions of one name share: its last word, folded, without a possessive ('Ada Byron's' -> 'byron')."""
+    words = fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
+    return words[-1] if words else ""
 
 
 def extract(question: Question, evidence: list[Evidence]) -> list[Candidate]:

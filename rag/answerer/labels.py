@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from rag.answerer.candidates import Candidate
+from rag.answerer.candidates import Candidate, name_key
 from rag.answerer.kinds import AnswerKind
 from rag.answerer.question import Question
-from rag.text import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -36,14 +35,14 @@ def mention_labels(evidence: list[Evidence]) -> Mentions:
     found: Mentions = {}
     for item in evidence:
         for ent in item.span.ents:
-            if ent.label_ in _NAME_LABELS and (key := _last_word(ent)):
+            if ent.label_ in _NAME_LABELS and (key := name_key(ent.text)):
                 found.setdefault(key, Counter())[ent.label_] += 1
     return found
 
 
 def usual_label(span: Span, label: str, mentions: Mentions) -> str:
     """The label most of the name's mentions carry; its own when none is more common."""
-    counts = mentions.get(_last_word(span), Counter())
+    counts = mentions.get(name_key(span.text), Counter())
     if not counts:
         return label
     best, count = counts.most_common(1)[0]
@@ -66,8 +65,3 @@ def _names_a_thing(span: Span) -> bool:
     guessed from the bare word: its label is no evidence of its kind."""
     root = span.root
     return root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN"
-
-
-def _last_word(span: Span) -> str:
-    words = fold(span.text.removesuffix("\u2019s").removesuffix("'s")).split()
-    return words[-1] if words else ""
