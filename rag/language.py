@@ -139,14 +139,42 @@ def resolve_date(text: str, article_date: str | None) -> dt.date | None:
             base = dt.datetime.fromisoformat(article_date) + dt.timedelta(days=1, seconds=-1)
             if _names_weekday(phrase):
                 base += dt.timedelta(seconds=1)
+    if base is None:
+        return _fixed_day(phrase)
     past = _parse_day(phrase, "past", base)
-    if past is None or base is None:
+    if past is None:
         return past
     future = _parse_day(phrase, "future", base)
     if future is not None and (future - past).days > 300:
         # A day and month with no year ("Nov. 5"): the one nearest the article, ahead of it or behind.
         return min((past, future), key=lambda day: abs((day - base.date()).days))
     return past  # a weekday ("on Tuesday"): news tells of the days just gone
+
+
+def _fixed_day(phrase: str) -> dt.date | None:
+    """With no article date to read it against, only a phrase that names its own year names a day: "Monday,
+    February 19" or "yesterday" read against today's clock would put a year in the answer that no quote gives."""
+    days = {_parse_day(phrase, "past", dt.datetime(year, 7, 1)) for year in _PROBE_YEARS}
+    return days.pop() if len(days) == 1 else None
+
+
+_PROBE_YEARS = (2001, 2013)  # two bases years apart: a day that depends on the base differs between them
+
+
+def moves_with_the_clock(phrase: str) -> bool:
+    """Whether dateparser reads the phrase as an offset from now ("three days", "20 minutes"), not as a time
+    of day ("2:07 p.m.", "8 a.m."): read at two hours of one day, an offset gives two different moments."""
+    moments = {_parse_moment(phrase, dt.datetime(2013, 7, 1, hour)) for hour in (9, 14)}
+    return None not in moments and len(moments) == 2
+
+
+def _parse_moment(phrase: str, base: dt.datetime) -> dt.datetime | None:
+    from dateparser.date import DateDataParser
+
+    try:
+        return DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base}).get_date_data(phrase).date_obj
+    except Exception:  # dateparser raises assorted errors on odd input: no moment then
+        return None
 
 
 def _names_weekday(phrase: str) -> bool:

@@ -82,3 +82,14 @@ def test_a_name_modifying_a_noun_names_that_thing_whatever_its_label(embedder) -
     kept = {c.text for c in of_asked_kind(question, found, mention_labels(evidence))}
     assert "Dunmore" in kept
     assert "Kim" not in kept
+
+
+def test_a_nationality_said_as_an_adjective_is_no_one(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("Who met the Ostrandian president?", embedder)
+    evidence = _evidence("Velmarian Foreign Minister Ana Ruiz met the Ostrandian president. The Velmarians were glad.")
+    found = extract(question, evidence)
+    typed = {c.text for c in of_asked_kind(question, found, mention_labels(evidence))}
+    assert "Ana Ruiz" in typed
+    assert {"Velmarian", "Ostrandian"} & {c.text for c in found}  # candidates before the check
+    assert not {"Velmarian", "Ostrandian"} & typed
+    assert "Velmarians" in typed  # a noun: the people

@@ -48,6 +48,8 @@ def test_numbers_in_text() -> None:
         ("yesterday", "2024-12-30", dt.date(2024, 12, 29)),  # the day before the article, not its own day
         ("today", "2024-12-30", dt.date(2024, 12, 30)),
         ("2:07 p.m.", "2024-12-30", dt.date(2024, 12, 30)),  # a clock time: the article's own day
+        ("Monday, February 19", None, None),  # an undated article: no year to give it, so no day
+        ("yesterday", None, None),
     ],
 )
 def test_dates_are_read_against_the_article(phrase: str, article_date: str | None, day: dt.date | None) -> None:

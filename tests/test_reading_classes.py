@@ -195,3 +195,46 @@ def test_negative_pronouns_and_a_denied_opening_phrase_deny_the_clause(embedder)
     landed = analyse("Did the plane land safely?", embedder)
     assert yes_or_no(landed, _said(landed, "The plane landed safely with no injuries.")) == "Yes"
     assert yes_or_no(landed, _said(landed, "With no injuries, the plane landed safely.")) == "Yes"
+
+
+def test_a_known_word_the_articles_lack_is_not_read_as_a_typo(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.answerer.terms import correct_typo, term_key
+    from rag.index.lexical import LexicalIndex
+
+    index = LexicalIndex(tmp_path / "lexical.sqlite3")
+    words = "The rear of the ferry was damaged; the ceremony at the harbour went ahead."
+    index.replace_document("d", "w", [Chunk("d:w:0", "d", words, 0, len(words), "t", None, None, "h", "w")])
+    # Without the question's word, "repair" is one edit from "rear": read as a typo of it.
+    assert correct_typo(term_key("repair"), index) == term_key("rear")
+    # With it, "repair" is an English word: a detail the articles do not give, so the question keeps it.
+    assert correct_typo(term_key("repair"), index, "repair") == term_key("repair")
+    assert correct_typo(term_key("cermony"), index, "cermony") == term_key("ceremony")  # not a word: a typo
+
+
+def test_which_noun_is_answered_by_what_the_sentence_says_it_is(embedder) -> None:  # type: ignore[no-untyped-def]
+    from rag.answerer.phrases import enumerated_with, focus_phrases
+
+    recorders = analyse("Which recorders did the investigators recover?", embedder)
+    text = "Investigators recovered the flight data recorder and the cockpit voice recorder on Friday."
+    found = {c.text for c in extract(recorders, [_evidence(recorders, text)]) if c.label == "PHRASE"}
+    assert found == {"flight data recorder", "cockpit voice recorder"}
+    platforms = parse("Demand for its Quarra and Velin platforms kept rising, the company said.")[:]
+    platform = key_of(platforms[6])
+    assert [s.text for s in focus_phrases(platform, platforms, {platform})] == [
+        "Quarra",
+        "Velin",
+    ]
+    parts = parse("The probe has four parts, an orbiter, a lander, an ascender and a returner.")
+    part = key_of(parts[4])
+    assert [s.text for s in focus_phrases(part, parts[:], {part})] == [
+        "orbiter",
+        "lander",
+        "ascender",
+        "returner",
+    ]
+    lander = next(t for t in parts if t.text == "lander")
+    assert {parts[i].text for i in enumerated_with(lander)} == {"orbiter", "ascender", "returner"}
+    # A phrase made only of the question's words restates it: no answer.
+    same = analyse("Which cockpit voice recorder was recovered?", embedder)
+    text = "The cockpit voice recorder was recovered."
+    assert "cockpit voice recorder" not in {c.text for c in extract(same, [_evidence(same, text)])}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rag.answerer import measures
 from rag.answerer.evidence import Evidence, key_of
+from rag.answerer.phrases import focus_phrases
 from rag.answerer.question import Question
 from rag.entity_spans import scorelines
 from rag.language import number_value
@@ -80,6 +81,10 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
         found.extend(Candidate(item, span, "SCORE") for span in scorelines(sentence))
     if "NAME" in labels:
         found.extend(Candidate(item, span, "NAME") for span in _unlabelled_names(sentence, labels))
+    if "PHRASE" in labels and question.focus is not None:
+        named = {(c.span.start, c.span.end) for c in found}
+        phrases = focus_phrases(question.focus, sentence, {question.focus, *question.terms})
+        found.extend(Candidate(item, span, "PHRASE") for span in phrases if (span.start, span.end) not in named)
     if question.kind == "count":
         covered = {t.i for ent in sentence.ents for t in ent}
         for token in sentence:

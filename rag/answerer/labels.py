@@ -56,8 +56,19 @@ def clashes(kind: AnswerKind, span: Span, label: str, mentions: Mentions) -> boo
 
 
 def of_asked_kind(question: Question, candidates: list[Candidate], mentions: Mentions) -> list[Candidate]:
-    """The candidates that may be of the asked kind: not those whose label and usual label say another kind."""
-    return [c for c in candidates if not clashes(question.kind, c.span, c.label, mentions) or _names_a_thing(c.span)]
+    """The candidates that may be of the asked kind: not those whose label and usual label say another kind,
+    nor, for a person, place or organisation, a nationality said as an adjective ("the Ostrandian president")."""
+    return [
+        c for c in candidates
+        if (not clashes(question.kind, c.span, c.label, mentions) or _names_a_thing(c.span))
+        and not (question.kind in CLASHING and _is_adjective(c.span))
+    ]  # fmt: skip
+
+
+def _is_adjective(span: Span) -> bool:
+    """ "Ostrandian" in "the Ostrandian foreign minister": it says where the minister serves, not who; "the
+    Ostrandians" is a noun and may answer "who"."""
+    return span.root.pos_ == "ADJ"
 
 
 def _names_a_thing(span: Span) -> bool:

@@ -51,7 +51,11 @@ def _with_counted_noun(candidate: Candidate) -> str:
 
 
 def _date(candidate: Candidate) -> str:
+    """The date as written, with the day it names when the words leave out the year ("Tuesday (2 January
+    2024)"). Not for a time of day: "5:47 p.m." names no day, and the article's own is often the wrong one."""
     text = candidate.text
+    if candidate.label == "TIME":
+        return text
     day = resolve_date(text, candidate.evidence.passage.chunk.date)
     if day is not None and str(day.year) not in text:
         return f"{text} ({long_date(day)})"

@@ -36,7 +36,11 @@ TIERS: dict[AnswerKind, tuple[tuple[str, ...], ...]] = {
     "person": _with_any_name(("PERSON",), ("ORG", "NORP"), ("NAME",)),
     "place": _with_any_name(("GPE", "LOC", "FAC"), ("ORG", "NAME")),
     "organisation": _with_any_name(("ORG",), ("NORP", "FAC", "PRODUCT", "PERSON", "NAME")),
-    "entity": (("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORG", "FAC"), ("NAME", "PERSON", "GPE", "LOC", "NORP")),
+    "entity": (
+        ("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORG", "FAC"),
+        ("NAME", "PERSON", "GPE", "LOC", "NORP"),
+        ("PHRASE",),  # what the sentence says the asked noun is: see `phrases.focus_phrases`
+    ),
     "list": (),
     "yesno": (),
     "description": (),
@@ -124,7 +128,8 @@ def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[t
     if kind == "list":
         sub_kind = _noun_kind(focus, embedder)[0] if focus is not None else "description"
         first = TIERS.get(sub_kind, ()) or TIERS["entity"]
-        return (first[0], tuple(label for tier in TIERS["entity"] for label in tier if label not in first[0]))
+        rest = tuple(label for tier in TIERS["entity"][:-1] for label in tier if label not in first[0])
+        return (first[0], rest, ("PHRASE",))
     return TIERS[kind]
 
 

@@ -9,12 +9,13 @@ from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
 from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
 from rag.answerer.labels import mention_labels, of_asked_kind
 from rag.answerer.names import with_typed_names
+from rag.answerer.phrases import enumerated_with
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
 from rag.answerer.roles import describe
 from rag.answerer.scoring import LinearModel, Scorer
-from rag.answerer.shapes import disagrees_in_type
+from rag.answerer.shapes import disagrees_in_type, is_duration
 from rag.answerer.terms import correct_typo, spells_out
 from rag.embedding import Embedder
 from rag.index import CorpusStats
@@ -49,7 +50,8 @@ class ExtractiveAnswerer:
 
     def analyse(self, text: str, stats: CorpusStats, history: list[str] | None = None) -> Question:
         question = analyse(text, self._embedder, history)
-        fix = {t: correct_typo(t, stats) for t in (*question.terms, *question.name_terms)}
+        words = dict(question.words)  # a name's term is its folded word
+        fix = {t: correct_typo(t, stats, words.get(t, t)) for t in (*question.terms, *question.name_terms)}
         return _with_terms(question, fix)
 
     def read(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Reading:
@@ -63,7 +65,8 @@ class ExtractiveAnswerer:
         reading.evidence.sort(key=lambda e: -e.support)
         found = extract(question, reading.evidence[:CANDIDATE_SENTENCES])
         candidate_features(question, found, self._embedder)  # among all names of its sentences, as the weights were fit
-        reading.candidates = of_asked_kind(question, found, mention_labels(reading.evidence))
+        typed = of_asked_kind(question, found, mention_labels(reading.evidence))
+        reading.candidates = [c for c in typed if not (question.kind == "date" and is_duration(c.span))]
         rank_candidates(reading.candidates, self.scorer)
         return reading
 
@@ -199,7 +202,7 @@ def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]
     """Other articles' different answers to the same fact. A number that counts another thing is no rival:
     "the first leg" of a tour does not dispute "his ninth visit"; nor is one said of something else (another
     country's parliament), whose sentence covers fewer of the question's names; nor one the reader is far less
-    sure of."""
+    sure of; nor one of another tier of the asked kind: "his second trip" gives no account of the asked date."""
     lead_doc, lead_noun = lead.evidence.passage.chunk.doc_id, _counted_key(lead)
     return [
         c for c in ranked
@@ -207,6 +210,7 @@ def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]
         and c.probability >= RIVAL_SHARE * lead.probability
         and (lead_noun is None or _counted_key(c) in (None, lead_noun))
         and c.evidence.names_covered >= lead.evidence.names_covered
+        and c.features.get("label_rank") == lead.features.get("label_rank")
     ]  # fmt: skip
 
 
@@ -233,10 +237,10 @@ def _siblings(question: Question, lead: Candidate, ranked: list[Candidate]) -> l
 
 
 def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
-    """Candidates coordinated with the lead in its sentence ("Oslo and Bergen"), whatever label the
-    recogniser gave each of them."""
+    """Candidates listed with the lead in its sentence ("Oslo and Bergen"), whatever label the recogniser gave
+    each of them."""
     same = [c for c in ranked if c.evidence is lead.evidence and c is not lead]
-    conj = {t.i for t in lead.span.root.conjuncts}
+    conj = enumerated_with(lead.span.root)
     listed = [c for c in same if c.span.root.i in conj]
     seen = {lead.value}
     unique = []

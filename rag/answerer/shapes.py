@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rag.answerer.question import Question
 from rag.answerer.terms import term_key
+from rag.language import moves_with_the_clock
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -39,6 +40,14 @@ def disagrees_in_type(question: Question, span: Span) -> bool:
     """The chosen answer is of another type than the question asks for: an age question ("how old", "what
     age") answered with a figure that gives no one's age."""
     return question.focus in _AGE_WORDS and question.kind in ("amount", "count") and not is_age(span)
+
+
+def is_duration(span: Span) -> bool:
+    """ "three days", "20 years": a length of time, which answers "how long" but names no point in time ("20
+    years ago", "May 2023", "last week", "2:07 p.m." do)."""
+    root = span.root
+    counted = root.pos_ == "NOUN" and any(c.dep_ == "nummod" and c.i >= span.start for c in root.children)
+    return counted and moves_with_the_clock(span.text)
 
 
 def is_partitive_total(span: Span) -> bool:

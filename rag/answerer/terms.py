@@ -21,9 +21,16 @@ def idf(term: str, stats: CorpusStats) -> float:
     return math.log(1 + total / (1 + stats.chunks_containing(term)))
 
 
-def correct_typo(term: str, stats: CorpusStats) -> str:
-    """A term the corpus never uses, close in spelling to one it does, is read as that term."""
-    if len(term) < 4 or stats.chunks_containing(term) > 0:
+# Zipf frequency (wordfreq: log10 of uses per billion words) from which a word is a known English word: "date"
+# (5.2), "repair" (4.4), "funnel" (3.5) are; the misspellings "poeple" (2.1), "apeal" (1.3), "cermony" (0) are not.
+KNOWN_WORD_ZIPF = 3.0
+
+
+def correct_typo(term: str, stats: CorpusStats, word: str | None = None) -> str:
+    """A term the corpus never uses, close in spelling to one it does, is read as that term, unless the
+    question's word is a known English word: a detail the articles do not mention ("repair", "dinner"), not a
+    misspelling of one they do ("rear", "diner")."""
+    if len(term) < 4 or stats.chunks_containing(term) > 0 or (word is not None and is_known_word(word)):
         return term
     from rapidfuzz import fuzz
 
@@ -39,6 +46,12 @@ def correct_typo(term: str, stats: CorpusStats) -> str:
 
 
 _SHORTEST_STEM = 5
+
+
+def is_known_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return word.isalpha() and zipf_frequency(word, "en") >= KNOWN_WORD_ZIPF
 
 
 def spells_out(acronym: str, text: str) -> bool:
