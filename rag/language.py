@@ -108,10 +108,12 @@ def number_value(text: str) -> float | None:
 
 
 def numbers_in(text: str) -> set[float]:
-    """Every number a text states, in digits or words."""
+    """Every number a text states, in digits or words, also as part of a hyphened word ("a four-count
+    indictment", "the seven-time champion")."""
     from text_to_num import alpha2digit
 
-    converted = alpha2digit(text.replace("\u2019", "'"), "en", threshold=0)
+    unhyphened = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", text.replace("\u2019", "'"))
+    converted = alpha2digit(unhyphened, "en", threshold=0)
     values = set()
     for match in re.finditer(r"\d[\d,]*(?:\.\d+)?", converted):
         values.add(float(match.group().rstrip(",").replace(",", "")))

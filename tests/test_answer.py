@@ -269,3 +269,12 @@ def test_a_length_of_time_does_not_answer_when(make_pipeline) -> None:  # type: 
     found = {c.text for c in pipeline.read("When was the bridge closed?").candidates}
     assert "three days" not in found
     assert {"Three days later", "1998"} <= found, found
+
+
+def test_an_acronym_spelled_out_only_in_the_headline_is_known(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Ruiz-Soto was sentenced on Thursday to 12 years in prison for the fraud, the court said."
+    answer = answer_from(
+        make_pipeline, "How many years in prison did AMRS get?",
+        ("amrs", text, "Ana Maria Ruiz-Soto sentenced for fraud", "2024-03-28"),
+    )  # fmt: skip
+    assert answer.answer.startswith("12 years"), answer.answer

@@ -32,6 +32,7 @@ def test_number_words(word: str, value: float | None) -> None:
 
 def test_numbers_in_text() -> None:
     assert numbers_in("the ninth visit, 1,500 homes and twenty-four hours") == {9, 1500, 24}
+    assert numbers_in("the four-count indictment of the seven-time champion") == {4, 7}
 
 
 @pytest.mark.parametrize(

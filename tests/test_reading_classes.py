@@ -44,6 +44,11 @@ def test_an_amount_is_told_with_the_noun_it_measures(embedder) -> None:  # type:
     item = _evidence(question, "The water covered about 100 hectares of farmland.")
     said = [phrase_candidate(question, c, []) for c in extract(question, [item])]
     assert "about 100 hectares" in said
+    charges = analyse("How many charges does the indictment hold?", embedder)
+    item = _evidence(charges, "The judge must now go through the four-count indictment, and 12 jurors will hear it.")
+    said = [phrase_candidate(charges, c, []) for c in extract(charges, [item])]
+    assert said[0].startswith("four,"), said  # not "four-count"
+    assert said[1].startswith("12 jurors"), said
 
 
 def test_an_acronym_is_found_spelled_out() -> None:
@@ -234,6 +239,24 @@ def test_which_noun_is_answered_by_what_the_sentence_says_it_is(embedder) -> Non
     ]
     lander = next(t for t in parts if t.text == "lander")
     assert {parts[i].text for i in enumerated_with(lander)} == {"orbiter", "ascender", "returner"}
+    for text, noun, listed in (
+        ("Capital would flow into strategic sectors such as transport, logistics and farming.", "sectors",
+         ["transport", "logistics", "farming"]),
+        ("The island faces shortages of food, medicine and fuel.", "shortages", ["food", "medicine", "fuel"]),
+        ("They spoke of the political, economic and cultural spheres.", "spheres",
+         ["political", "economic", "cultural"]),
+        ("The private sectors of Velmar and Ostrand met.", "sectors", []),  # what the noun is of: no kind of it
+        ("The price of oil rose.", "price", []),
+    ):  # fmt: skip
+        sentence = parse(text)[:]
+        key = key_of(next(t for t in sentence if t.text == noun))
+        assert [s.text for s in focus_phrases(key, sentence, {key})] == listed, text
+    spheres = parse("They spoke of the political, economic and cultural spheres.")
+    political = next(t for t in spheres if t.text == "political")
+    assert {spheres[i].text for i in enumerated_with(political)} == {"economic", "cultural"}
+    praised = parse("He praised former colleagues, including co-founder Gary Venn and his former girlfriend Ana Ruiz.")
+    ruiz = next(t for t in praised if t.text == "Ruiz")
+    assert "Venn" in {praised[i].text for i in enumerated_with(ruiz)}  # the girlfriend's name: a listed item's
     # A phrase made only of the question's words restates it: no answer.
     same = analyse("Which cockpit voice recorder was recovered?", embedder)
     text = "The cockpit voice recorder was recovered."

@@ -42,10 +42,18 @@ def _count(question: Question, candidate: Candidate) -> str:
 
 
 def _with_counted_noun(candidate: Candidate) -> str:
-    """The number with the noun it counts, when the recogniser's span stops short of it ("six people")."""
+    """The number with the noun it counts, when the recogniser's span stops short of it ("six people"); not
+    when the two make one hyphenated modifier ("a four-count indictment": four, not "four-count")."""
     root = candidate.span.root
     head = root.head
-    if root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN") and head.i >= candidate.span.end:
+    doc = candidate.span.doc
+    hyphened = candidate.span.end < len(doc) and doc[candidate.span.end].text == "-"
+    if (
+        root.dep_ in ("nummod", "quantmod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.i >= candidate.span.end
+        and not hyphened
+    ):
         return candidate.span.doc[candidate.span.start : head.i + 1].text
     return candidate.text
 

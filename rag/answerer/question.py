@@ -127,6 +127,10 @@ def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[t
         return (*TIERS["entity"], _FIGURES)
     if kind == "list":
         sub_kind = _noun_kind(focus, embedder)[0] if focus is not None else "description"
+        if sub_kind == "description" and focus is not None:
+            # A noun of no known category ("which shortages", "which spheres"): what the sentence says it is
+            # ranks with the names, not below them.
+            return (TIERS["entity"][0] + ("PHRASE",), TIERS["entity"][1])
         first = TIERS.get(sub_kind, ()) or TIERS["entity"]
         rest = tuple(label for tier in TIERS["entity"][:-1] for label in tier if label not in first[0])
         return (first[0], rest, ("PHRASE",))

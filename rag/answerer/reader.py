@@ -116,12 +116,12 @@ def _about_something_else(question: Question, candidate: Candidate) -> bool:
 
 def _missing_names(question: Question, stats: CorpusStats, passages: list[Passage]) -> list[str]:
     """Names of the question no article uses, in whole or in any hyphen part ("trump-kim"), nor spelled out
-    in a retrieved passage when the name is an acronym ("NRA": "the Northern Rail Authority")."""
+    in a retrieved passage or its headline when the name is an acronym ("NRA": "the Northern Rail Authority")."""
     missing = []
     for term in question.name_terms:
         parts = content_terms(term.replace("-", " "))
         unused = len(term) > 2 and all(stats.chunks_containing(t) == 0 for t in {term, *parts})
-        if unused and not any(spells_out(term, p.chunk.text) for p in passages):
+        if unused and not any(spells_out(term, f"{p.chunk.title}\n{p.chunk.text}") for p in passages):
             missing.append(term)
     return missing
 
