@@ -261,3 +261,15 @@ def test_which_noun_is_answered_by_what_the_sentence_says_it_is(embedder) -> Non
     same = analyse("Which cockpit voice recorder was recovered?", embedder)
     text = "The cockpit voice recorder was recovered."
     assert "cockpit voice recorder" not in {c.text for c in extract(same, [_evidence(same, text)])}
+
+
+def test_a_part_of_a_hyphened_name_is_no_typo(embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.answerer.reader import ExtractiveAnswerer
+    from rag.index.lexical import LexicalIndex
+
+    index = LexicalIndex(tmp_path / "lexical.sqlite3")
+    words = "The envoy met Ruiz-Canel in the capital; the talks were not cancelled."
+    index.replace_document("d", "w", [Chunk("d:w:0", "d", words, 0, len(words), "t", None, None, "h", "w")])
+    question = ExtractiveAnswerer(embedder).analyse("Where did the envoy meet Ruiz-Canel?", index)
+    assert key_of(parse("Canel")[0]) in question.terms  # the index counts "ruiz-canel", never "canel"
+    assert key_of(parse("cancel")[0]) not in question.terms

@@ -75,6 +75,7 @@ class Question:
     asks_precedent: bool = False  # "Had anyone done it before?": answered by "the first to do it"
     asked_count: int = 0  # "Which two cities ...?": how many to list, when the question says
     dimension: str | None = None  # what a measure must be ("how tall": a length; `measures`)
+    hyphen_parts: frozenset[str] = field(default_factory=frozenset)  # term keys of parts of hyphened words
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -113,6 +114,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         surface=frozenset(surface), wh_role=asking.wh_role(doc), asks_precedent=asking.asks_precedent(doc),
         asked_count=asking.asked_count(focus_token) if plural else 0,
         dimension=measures.asked_dimension(doc, focus_token, embedder) if kind == "amount" else None,
+        hyphen_parts=frozenset(term_key(t.lemma_) for t in doc if _in_hyphened_word(t)),
     )  # fmt: skip
 
 
@@ -220,6 +222,13 @@ def _is_content(token: Token) -> bool:
     if token.pos_ in ("AUX", "DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART"):
         return False
     return token.pos_ in _CONTENT_POS and not (token.is_stop and token.pos_ != "NUM")
+
+
+def _in_hyphened_word(token: Token) -> bool:
+    """ "Soto" in "Ruiz-Soto": the lexical index counts the whole word, never its parts."""
+    text = token.doc.text
+    start, end = token.idx, token.idx + len(token.text)
+    return (start > 0 and text[start - 1] == "-") or (end < len(text) and text[end] == "-")
 
 
 def _index_terms(token: Token) -> list[str]:

@@ -51,7 +51,11 @@ class ExtractiveAnswerer:
     def analyse(self, text: str, stats: CorpusStats, history: list[str] | None = None) -> Question:
         question = analyse(text, self._embedder, history)
         words = dict(question.words)  # a name's term is its folded word
-        fix = {t: correct_typo(t, stats, words.get(t, t)) for t in (*question.terms, *question.name_terms)}
+        fix = {
+            t: correct_typo(t, stats, words.get(t, t))
+            for t in (*question.terms, *question.name_terms)
+            if t not in question.hyphen_parts  # the index counts "ruiz-soto", never "soto": no typo then
+        }
         return _with_terms(question, fix)
 
     def read(self, question: Question, passages: list[Passage], stats: CorpusStats) -> Reading:
