@@ -49,6 +49,13 @@ def test_an_amount_is_told_with_the_noun_it_measures(embedder) -> None:  # type:
     said = [phrase_candidate(charges, c, []) for c in extract(charges, [item])]
     assert said[0].startswith("four,"), said  # not "four-count"
     assert said[1].startswith("12 jurors"), said
+    text = "Marrowco agreed to pay $95 per share, closing a $68.7 billion deal for Velin Games."
+    total = analyse("How much did Marrowco pay for Velin Games?", embedder)
+    said = [phrase_candidate(total, c, []) for c in extract(total, [_evidence(total, text)])]
+    assert said == ["$68.7 billion deal"], said  # a figure per share is no total
+    each = analyse("How much did Marrowco pay per share?", embedder)
+    said = [phrase_candidate(each, c, []) for c in extract(each, [_evidence(each, text)])]
+    assert "$95" in said, said  # the currency the recogniser left out of the span
 
 
 def test_an_acronym_is_found_spelled_out() -> None:

@@ -77,6 +77,8 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
         found = [c for c in found if _may_count(question, c)]
     if question.dimension is not None:
         found = [c for c in found if measures.fits(c.span, question.dimension)]
+    if question.kind == "amount":
+        found = [c for c in found if not _unasked_rate(c.span, question)]
     if "SCORE" in labels:
         found.extend(Candidate(item, span, "SCORE") for span in scorelines(sentence))
     if "NAME" in labels:
@@ -92,6 +94,19 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
             if token.like_num and token.i not in covered and number_value(token.text) is not None:
                 found.append(Candidate(item, sentence.doc[token.i : token.i + 1], "CARDINAL"))
     return [c for c in found if c.text and not _named_in_question(c, question)]
+
+
+def _unasked_rate(span: Span, question: Question) -> bool:
+    """ "$95 per share": a figure per unit, which answers "how much per share" or "for each share", not "how
+    much did they pay" (the total). "5 per cent" is a share, not a rate."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is None or after.lower_ != "per" or span.end + 1 >= len(doc):
+        return False
+    unit = doc[span.end + 1]
+    if unit.lower_ in ("cent", "centum"):
+        return False
+    return not ({"per", "each", fold(unit.text)} & question.surface)
 
 
 def _named_in_question(candidate: Candidate, question: Question) -> bool:

@@ -47,6 +47,9 @@ def _with_counted_noun(candidate: Candidate) -> str:
     root = candidate.span.root
     head = root.head
     doc = candidate.span.doc
+    start = candidate.span.start
+    if start > 0 and doc[start - 1].is_currency:
+        start -= 1  # "$95" where the recogniser kept only "95"
     hyphened = candidate.span.end < len(doc) and doc[candidate.span.end].text == "-"
     if (
         root.dep_ in ("nummod", "quantmod")
@@ -54,8 +57,8 @@ def _with_counted_noun(candidate: Candidate) -> str:
         and head.i >= candidate.span.end
         and not hyphened
     ):
-        return candidate.span.doc[candidate.span.start : head.i + 1].text
-    return candidate.text
+        return doc[start : head.i + 1].text
+    return doc[start : candidate.span.end].text
 
 
 def _date(candidate: Candidate) -> str:
