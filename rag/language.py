@@ -173,12 +173,8 @@ def moves_with_the_clock(phrase: str) -> bool:
 
 
 def _parse_moment(phrase: str, base: dt.datetime) -> dt.datetime | None:
-    from dateparser.date import DateDataParser
-
-    try:
-        return DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base}).get_date_data(phrase).date_obj
-    except Exception:  # dateparser raises assorted errors on odd input: no moment then
-        return None
+    data = _date_data(phrase, {"RELATIVE_BASE": base})
+    return data.date_obj if data is not None else None
 
 
 def _names_weekday(phrase: str) -> bool:
@@ -189,19 +185,23 @@ def _names_weekday(phrase: str) -> bool:
     return any(day.lower() in words or day[:3].lower() in words for day in calendar.day_name)
 
 
-def _parse_day(phrase: str, prefer: str, base: dt.datetime | None) -> dt.date | None:
-    from dateparser.date import DateDataParser
-
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    try:
-        data = DateDataParser(languages=["en"], settings=settings).get_date_data(phrase)
-    except Exception:  # dateparser raises assorted errors on odd input: not a date then
+def _parse_day(phrase: str, prefer: str, base: dt.datetime) -> dt.date | None:
+    data = _date_data(phrase, {"PREFER_DATES_FROM": prefer, "RELATIVE_BASE": base})
+    if data is None or data.date_obj is None or data.period != "day":
         return None
-    if data.date_obj is None or data.period != "day" or not re.search(r"\d|day|night|morning|week", phrase.lower()):
+    if not re.search(r"\d|day|night|morning|week", phrase.lower()):
         return None
     return data.date_obj.date()
+
+
+def _date_data(phrase: str, settings: dict[str, Any]) -> Any:
+    """dateparser's reading of the phrase, or None when it raises (as it does on assorted odd input)."""
+    from dateparser.date import DateDataParser
+
+    try:
+        return DateDataParser(languages=["en"], settings=settings).get_date_data(phrase)
+    except Exception:
+        return None
 
 
 def long_date(value: dt.date) -> str:

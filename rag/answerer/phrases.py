@@ -57,7 +57,7 @@ def _listed_adjectives(noun: Token) -> list[Token]:
     """Adjectives listed before the noun: "the political, economic and cultural spheres" (one alone, "strategic
     sectors", describes the noun rather than naming its kinds)."""
     adjectives = [c for c in noun.lefts if c.dep_ == "amod" and c.pos_ == "ADJ"]
-    listed = {t.i: t for a in adjectives for t in (a, *a.conjuncts)}
+    listed = {t.i for a in adjectives for t in (a, *a.conjuncts)}
     return adjectives if len(listed) > 1 else []
 
 
