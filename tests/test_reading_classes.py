@@ -280,3 +280,11 @@ def test_a_part_of_a_hyphened_name_is_no_typo(embedder, tmp_path) -> None:  # ty
     question = ExtractiveAnswerer(embedder).analyse("Where did the envoy meet Ruiz-Canel?", index)
     assert key_of(parse("Canel")[0]) in question.terms  # the index counts "ruiz-canel", never "canel"
     assert key_of(parse("cancel")[0]) not in question.terms
+
+
+def test_a_time_of_day_is_given_without_a_day(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "5:47 p.m." names no day; the article's own (19 February 2024 here) may be the wrong one."""
+    question = analyse("At what time did the ferry dock?", embedder)
+    item = _evidence(question, "The ferry docked at 5:47 p.m. after a rough crossing, the harbour master said.")
+    said = [phrase_candidate(question, c, []) for c in extract(question, [item]) if c.label == "TIME"]
+    assert said == ["5:47 p.m."], said
