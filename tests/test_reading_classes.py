@@ -288,3 +288,17 @@ def test_a_time_of_day_is_given_without_a_day(embedder) -> None:  # type: ignore
     item = _evidence(question, "The ferry docked at 5:47 p.m. after a rough crossing, the harbour master said.")
     said = [phrase_candidate(question, c, []) for c in extract(question, [item]) if c.label == "TIME"]
     assert said == ["5:47 p.m."], said
+
+
+def test_an_ordinal_or_a_small_bare_number_is_no_date_unless_it_stands_for_one(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "the second prime minister" ranks a person, "Ruiz, 23," gives an age: neither says when. "On the 5th" and
+    "the 83rd minute" for "in which minute" do."""
+    when = analyse("When will Ruiz be sworn in?", embedder)
+    item = _evidence(when, "Ruiz, 23, is on course to become only the second mayor to win a third term.")
+    assert [c.text for c in extract(when, [item])] == []
+    item = _evidence(when, "Ruiz will be sworn in on the 5th, the council said.")
+    assert [c.text for c in extract(when, [item])] == ["5th"]
+    minute = analyse("In which minute did Ruiz score?", embedder)
+    item = _evidence(minute, "Ruiz scored in the 83rd minute, his 23rd goal of the season.")
+    found = [c.text for c in extract(minute, [item])]
+    assert any("83rd" in text for text in found) and "23rd" not in found, found

@@ -75,6 +75,8 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
     found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels]
     if question.kind == "count":
         found = [c for c in found if _may_count(question, c)]
+    if question.kind == "date":
+        found = [c for c in found if _may_date(question, c)]
     if question.dimension is not None:
         found = [c for c in found if measures.fits(c.span, question.dimension)]
     if question.kind == "amount":
@@ -136,6 +138,21 @@ def _may_count(question: Question, candidate: Candidate) -> bool:
     if candidate.label in ("DATE", "TIME"):
         # "41 days" counts days; "2023" counts nothing.
         return question.focus is not None and any(key_of(t) == question.focus for t in candidate.span)
+    return True
+
+
+def _may_date(question: Question, candidate: Candidate) -> bool:
+    """An ordinal names a point in time standing for a day or a unit ("on the 5th", "in the 83rd") or as the
+    asked unit's ("in which minute": "the 83rd minute"); not as a rank of something else ("the second prime
+    minister" does not answer "When will she be sworn in?"). A bare number below a thousand is no date either
+    ("Ruiz, 23," is an age the recogniser took for a date); a year is."""
+    span = candidate.span
+    if candidate.label == "ORDINAL":
+        root = span.root
+        return root.dep_ == "pobj" or (root.dep_ == "amod" and key_of(root.head) == question.focus)
+    if len(span) == 1 and span[0].like_num:
+        value = number_value(span[0].text)
+        return value is None or value >= 1000
     return True
 
 
