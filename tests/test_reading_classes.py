@@ -106,6 +106,8 @@ def test_a_name_the_question_types_in_another_form_is_no_answer(embedder) -> Non
     assert "Marrowco" not in found
     cities = analyse("Which cities hosted the talks?", embedder)  # the asked noun names no candidate
     assert "Summit City" in {c.text for c in extract(cities, [_evidence(cities, "They met in Summit City.")])}
+    city = analyse("Which city hosted the talks?", embedder)  # nor as the question types it
+    assert "Summit City" in {c.text for c in extract(city, [_evidence(city, "They met in Summit City.")])}
 
 
 def test_what_would_have_happened_did_not(embedder) -> None:  # type: ignore[no-untyped-def]

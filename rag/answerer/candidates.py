@@ -118,6 +118,8 @@ def _named_in_question(candidate: Candidate, question: Question) -> bool:
     words = [t for t in candidate.span if t.is_alpha and not t.is_stop]
     if not words:
         return fold(candidate.text) in question.surface
+    if len(words) > 1 and key_of(words[-1]) == question.focus:
+        words = words[:-1]  # "Which stadium?": "Velmar Stadium" is of the asked kind, not named by the question
     # "Ada Byron" is named by a question that says "Byron", and "Marrowco" by one that types "marrowcos".
     if words[-1].pos_ == "PROPN" and _said(words[-1], question):
         return True
@@ -125,11 +127,10 @@ def _named_in_question(candidate: Candidate, question: Question) -> bool:
 
 
 def _said(token: Token, question: Question) -> bool:
-    """The question has the word, as typed or in another form of it (not the asked noun: "Which city" does not
-    name "Summit City")."""
+    """The question has the word, as typed or in another form of it."""
     if fold(token.text) in question.surface:
         return True
-    return token.pos_ == "PROPN" and key_of(token) in question.terms and key_of(token) != question.focus
+    return token.pos_ == "PROPN" and key_of(token) in question.terms
 
 
 def _may_count(question: Question, candidate: Candidate) -> bool:
