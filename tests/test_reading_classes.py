@@ -304,3 +304,11 @@ def test_an_ordinal_or_a_small_bare_number_is_no_date_unless_it_stands_for_one(e
     item = _evidence(minute, "Ruiz scored in the 83rd minute, his 23rd goal of the season.")
     found = [c.text for c in extract(minute, [item])]
     assert any("83rd" in text for text in found) and "23rd" not in found, found
+
+
+def test_a_day_or_month_the_question_names_is_no_name_the_evidence_must_hold(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "on Sunday": the sentence with the time may give the date instead, or no day at all; Ruiz it must name."""
+    question = analyse("At what time did Ruiz land on Sunday in March?", embedder)
+    assert key_of(parse("Ruiz")[0]) in question.names
+    assert not {key_of(parse("Sunday")[0]), key_of(parse("March")[0])} & set(question.names), question.names
+    assert key_of(parse("Sunday")[0]) in question.terms  # still a word to match

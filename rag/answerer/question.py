@@ -90,15 +90,15 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
     event = _event_verb(doc)
     terms = [term_key(t.lemma_) for t in doc if _is_content(t)]
     words = {term_key(t.lemma_): t.lemma_.lower() for t in doc if _is_content(t) and t.pos_ != "PROPN"}
-    names = [term_key(t.lemma_) for t in doc if t.pos_ == "PROPN" and not t.is_stop]
-    name_terms = [term for t in doc if t.pos_ == "PROPN" and not t.is_stop for term in _index_terms(t)]
+    names = [term_key(t.lemma_) for t in doc if _is_name(t)]
+    name_terms = [term for t in doc if _is_name(t) for term in _index_terms(t)]
     retrieval_text = text
     surface = {fold(t.text) for t in doc}
     if history and _needs_history(doc, terms):
         earlier = parse(history[-1])
         surface |= {fold(t.text) for t in earlier}  # what the conversation already named is no answer
         terms += [term_key(t.lemma_) for t in earlier if _is_content(t)]
-        names += [term_key(t.lemma_) for t in earlier if t.pos_ == "PROPN" and not t.is_stop]
+        names += [term_key(t.lemma_) for t in earlier if _is_name(t)]
         retrieval_text = f"{history[-1]} {text}"
     return Question(
         text=text, kind=kind, tiers=tiers, terms=tuple(dict.fromkeys(t for t in terms if t)),
@@ -116,6 +116,12 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         dimension=measures.asked_dimension(doc, focus_token, embedder) if kind == "amount" else None,
         hyphen_parts=frozenset(term_key(t.lemma_) for t in doc if _in_hyphened_word(t)),
     )  # fmt: skip
+
+
+def _is_name(token: Token) -> bool:
+    """A proper noun the evidence must be about; not a day or a month ("on Sunday", "in March"): the asked
+    day's sentence may say "on Sunday" or give the date, or say nothing of the day at all."""
+    return token.pos_ == "PROPN" and not token.is_stop and token.ent_type_ not in ("DATE", "TIME")
 
 
 def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[tuple[str, ...], ...]:
