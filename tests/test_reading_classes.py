@@ -108,6 +108,9 @@ def test_a_name_the_question_types_in_another_form_is_no_answer(embedder) -> Non
     assert "Summit City" in {c.text for c in extract(cities, [_evidence(cities, "They met in Summit City.")])}
     city = analyse("Which city hosted the talks?", embedder)  # nor as the question types it
     assert "Summit City" in {c.text for c in extract(city, [_evidence(city, "They met in Summit City.")])}
+    where = analyse("Where were this year's Velmar Awards held?", embedder)  # a name with a number is a name
+    found = {c.text for c in extract(where, [_evidence(where, "The 96th Velmar Awards were held in Ostrand.")])}
+    assert "Ostrand" in found and not any("Velmar" in text for text in found), found
 
 
 def test_what_would_have_happened_did_not(embedder) -> None:  # type: ignore[no-untyped-def]
