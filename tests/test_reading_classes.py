@@ -11,6 +11,7 @@ from rag.answerer.features import candidate_features
 from rag.answerer.phrasing import phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
+from rag.answerer.reader import _enumerated_lead
 from rag.answerer.shapes import disagrees_in_type
 from rag.answerer.terms import spells_out
 from rag.language import Sentence, parse
@@ -317,3 +318,15 @@ def test_a_day_or_month_the_question_names_is_no_name_the_evidence_must_hold(emb
     assert key_of(parse("Ruiz")[0]) in question.names
     assert not {key_of(parse("Sunday")[0]), key_of(parse("March")[0])} & set(question.names), question.names
     assert key_of(parse("Sunday")[0]) in question.terms  # still a word to match
+
+
+def test_a_list_question_is_answered_by_an_enumeration(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "Which countries ...?": a lone name ranked first gives way to the next best listed with others; a question
+    that says how many is filled from the ranking instead."""
+    question = analyse("Which countries have reported cases?", embedder)
+    lone = extract(question, [_evidence(question, "Ostrand has reported cases, officials said.")])
+    listed = extract(question, [_evidence(question, "Cases were reported in Velmar, Quarra and Tessin.")])
+    ranked = [*lone, *listed]
+    assert [c.text for c in lone] == ["Ostrand"]
+    assert _enumerated_lead(ranked[0], ranked).text in {"Velmar", "Quarra", "Tessin"}
+    assert _enumerated_lead(listed[0], ranked) is listed[0]
