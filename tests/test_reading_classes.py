@@ -330,3 +330,9 @@ def test_a_list_question_is_answered_by_an_enumeration(embedder) -> None:  # typ
     assert [c.text for c in lone] == ["Ostrand"]
     assert _enumerated_lead(ranked[0], ranked).text in {"Velmar", "Quarra", "Tessin"}
     assert _enumerated_lead(listed[0], ranked) is listed[0]
+
+
+def test_a_number_after_a_common_noun_names_it_and_counts_nothing(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = analyse("How many passengers were on board?", embedder)
+    item = _evidence(question, "Officials said flight 516, a clade 2 outbreak aside, was carrying 367 passengers.")
+    assert [c.text for c in extract(question, [item])] == ["367"]

@@ -136,6 +136,8 @@ def _said(token: Token, question: Question) -> bool:
 
 
 def _may_count(question: Question, candidate: Candidate) -> bool:
+    if _names_by_number(candidate.span):
+        return False
     if candidate.label == "ORDINAL":
         return _counts_occasions(question)  # "the first case" is no count of cases
     if candidate.label in ("DATE", "TIME"):
@@ -157,6 +159,16 @@ def _may_date(question: Question, candidate: Candidate) -> bool:
         value = number_value(span[0].text)
         return value is None or value >= 1000
     return True
+
+
+def _names_by_number(span: Span) -> bool:
+    """A number straight after a common noun names one of its kind ("flight 516", "the clade 1 virus", "in round
+    2"): a count comes before what it counts."""
+    first = span[0]
+    if not first.like_num or first.i == 0:
+        return False
+    before = span.doc[first.i - 1]
+    return before.pos_ == "NOUN" and before.text[:1].islower() and bool(before.whitespace_)
 
 
 def _counts_occasions(question: Question) -> bool:
