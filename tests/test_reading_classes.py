@@ -128,6 +128,9 @@ def test_a_score_question_takes_the_scoreline(embedder) -> None:  # type: ignore
     found = {c.text: c.label for c in extract(question, [item])}
     assert found.get("2-1") == "SCORE"
     assert question.tiers[0] == ("SCORE",)
+    assert set(found) == {"2-1"}  # not "70,000", nor a number of the scoreline: a lone number only when none is found
+    item = _evidence(question, "Marrow United won the final in front of 70,000 fans.")
+    assert {c.text for c in extract(question, [item])} == {"70,000"}
 
 
 def test_a_part_answers_no_to_the_whole(embedder) -> None:  # type: ignore[no-untyped-def]

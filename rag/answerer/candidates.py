@@ -65,6 +65,9 @@ def extract(question: Question, evidence: list[Evidence]) -> list[Candidate]:
     found: list[Candidate] = []
     for item in evidence:
         found.extend(_in_sentence(question, item))
+    if any(c.label == "SCORE" for c in found):
+        # A scoreline is the whole answer to "what was the score": a lone number is one only when none is found.
+        found = [c for c in found if c.label == "SCORE"]
     return found
 
 
