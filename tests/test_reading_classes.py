@@ -8,7 +8,6 @@ from __future__ import annotations
 from rag.answerer.candidates import extract
 from rag.answerer.evidence import Evidence, key_of, token_keys
 from rag.answerer.features import candidate_features
-from rag.answerer.labels import mention_labels, names_no_one
 from rag.answerer.phrasing import phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
@@ -340,20 +339,3 @@ def test_a_number_after_a_common_noun_names_it_and_counts_nothing(embedder) -> N
     question = analyse("How many passengers were on board?", embedder)
     item = _evidence(question, "Officials said flight 516, a clade 2 outbreak aside, was carrying 367 passengers.")
     assert [c.text for c in extract(question, [item])] == ["367"]
-
-
-def test_an_organisation_is_no_answer_to_a_person_asked_for_by_a_noun_for_people(embedder) -> None:  # type: ignore[no-untyped-def]
-    """ "Who was the captain?" is not answered by the company that said something about him; "Who bought the
-    ferry?" may be answered by a company."""
-    said = "The Marrowco Line said the ferry had been sold to Velmar Shipping."
-    for text, refused in (("Who was the captain of the ferry?", True), ("Who bought the ferry?", False)):
-        question = analyse(text, embedder)
-        item = _evidence(question, said)
-        organisations = [c for c in extract(question, [item]) if c.label == "ORG"]
-        assert organisations, [c.label for c in extract(question, [item])]
-        assert {names_no_one(question, c, mention_labels([item])) for c in organisations} == {refused}, text
-    question = analyse("Who was the captain of the ferry?", embedder)
-    item = _evidence(question, "The captain, Maria Lopez, said the ferry had docked.")
-    people = [c for c in extract(question, [item]) if c.label == "PERSON"]
-    assert people
-    assert not any(names_no_one(question, c, mention_labels([item])) for c in people)

@@ -76,15 +76,3 @@ def _names_a_thing(span: Span) -> bool:
     guessed from the bare word: its label is no evidence of its kind."""
     root = span.root
     return root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN"
-
-
-_NOT_SOMEONE = frozenset({"ORG", "GPE", "LOC", "FAC"})
-
-
-def names_no_one(question: Question, candidate: Candidate, mentions: Mentions) -> bool:
-    """An organisation or a place given for a person the question asks for by a noun for people ("Who was the
-    captain?" answered by "the coast guard"): the person is not in what was read. An organisation may answer a
-    plain "who" ("Who bought the firm?"), not one that asks for a captain or a chief executive."""
-    if not question.asks_for_someone:
-        return False
-    return candidate.label in _NOT_SOMEONE and usual_label(candidate.span, candidate.label, mentions) in _NOT_SOMEONE

@@ -76,7 +76,6 @@ class Question:
     asked_count: int = 0  # "Which two cities ...?": how many to list, when the question says
     dimension: str | None = None  # what a measure must be ("how tall": a length; `measures`)
     hyphen_parts: frozenset[str] = field(default_factory=frozenset)  # term keys of parts of hyphened words
-    asks_for_someone: bool = False  # "Who was the captain?": a person asked for by a noun for people
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -116,13 +115,7 @@ def analyse(text: str, embedder: Embedder, history: list[str] | None = None) -> 
         asked_count=asking.asked_count(focus_token) if plural else 0,
         dimension=measures.asked_dimension(doc, focus_token, embedder) if kind == "amount" else None,
         hyphen_parts=frozenset(term_key(t.lemma_) for t in doc if _in_hyphened_word(t)),
-        asks_for_someone=kind == "person" and _is_noun_for_people(focus_token, embedder),
     )  # fmt: skip
-
-
-def _is_noun_for_people(token: Token | None, embedder: Embedder) -> bool:
-    """ "captain", "chief executive", "minister": a common noun near the person words in meaning."""
-    return token is not None and token.pos_ == "NOUN" and _noun_kind(token, embedder)[0] == "person"
 
 
 def _is_name(token: Token) -> bool:

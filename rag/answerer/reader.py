@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rag.answerer.candidates import Candidate, extract
 from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
 from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
-from rag.answerer.labels import mention_labels, names_no_one, of_asked_kind
+from rag.answerer.labels import mention_labels, of_asked_kind
 from rag.answerer.names import with_typed_names
 from rag.answerer.phrases import enumerated_with
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
@@ -89,8 +89,6 @@ class ExtractiveAnswerer:
             return _abstain(reading)
         top = reading.candidates[0]
         if disagrees_in_type(question, top.span) or _about_something_else(question, top):
-            return _abstain(reading)
-        if names_no_one(question, top, mention_labels(reading.evidence)):
             return _abstain(reading)
         return _compose(reading, self.scorer.confidence.threshold)
 
