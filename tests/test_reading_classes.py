@@ -5,13 +5,13 @@ answered from the sentence that says what they ask, of whom they ask it."""
 
 from __future__ import annotations
 
+from rag.answerer.accounts import enumerated_lead
 from rag.answerer.candidates import extract
 from rag.answerer.evidence import Evidence, key_of, token_keys
 from rag.answerer.features import candidate_features
 from rag.answerer.phrasing import phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
-from rag.answerer.reader import _enumerated_lead
 from rag.answerer.shapes import disagrees_in_type
 from rag.answerer.terms import spells_out
 from rag.language import Sentence, parse
@@ -331,8 +331,8 @@ def test_a_list_question_is_answered_by_an_enumeration(embedder) -> None:  # typ
     listed = extract(question, [_evidence(question, "Cases were reported in Velmar, Quarra and Tessin.")])
     ranked = [*lone, *listed]
     assert [c.text for c in lone] == ["Ostrand"]
-    assert _enumerated_lead(ranked[0], ranked).text in {"Velmar", "Quarra", "Tessin"}
-    assert _enumerated_lead(listed[0], ranked) is listed[0]
+    assert enumerated_lead(ranked[0], ranked).text in {"Velmar", "Quarra", "Tessin"}
+    assert enumerated_lead(listed[0], ranked) is listed[0]
 
 
 def test_a_number_after_a_common_noun_names_it_and_counts_nothing(embedder) -> None:  # type: ignore[no-untyped-def]

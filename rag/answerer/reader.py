@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag.answerer.accounts import (
+    enumerated_lead,
+    fullest_statement,
+    newest_account,
+    other_documents,
+    rival_accounts,
+    siblings,
+)
 from rag.answerer.candidates import Candidate, extract
-from rag.answerer.evidence import Evidence, ParseCache, gather, key_of
-from rag.answerer.features import candidate_features, confidence_features, counted_noun, sentence_features
+from rag.answerer.evidence import Evidence, ParseCache, gather
+from rag.answerer.features import candidate_features, confidence_features, sentence_features
 from rag.answerer.labels import mention_labels, of_asked_kind
 from rag.answerer.names import with_typed_names
-from rag.answerer.phrases import enumerated_with
 from rag.answerer.phrasing import NOT_IN_CORPUS, finish, is_grounded, phrase_candidate
 from rag.answerer.polarity import addressing_evidence, yes_or_no
 from rag.answerer.question import Question, analyse
@@ -23,9 +30,6 @@ from rag.models import Citation, Passage
 from rag.text import content_terms
 
 CANDIDATE_SENTENCES = 8  # the best-supported sentences whose entities are candidates
-# How far down the ranking a list question looks for an enumeration when its lead is listed with nothing. On dev, 3
-# and 5 answer the same: +1 right on dev and +1 on seed, no answer lost.
-ENUMERATION_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -154,22 +158,22 @@ def rank_candidates(candidates: list[Candidate], scorer: Scorer) -> None:
 def _compose(reading: Reading, threshold: float) -> Draft:
     question = reading.question
     ranked = [c for c in reading.candidates if c.probability >= threshold]
-    lead = _fullest_statement(ranked[0], ranked)
+    lead = fullest_statement(ranked[0], ranked)
     if question.kind in ("count", "date"):
-        lead = _newest_account(ranked, lead)
+        lead = newest_account(ranked, lead)
     if question.kind == "list" and not question.asked_count:
-        lead = _enumerated_lead(lead, ranked)
+        lead = enumerated_lead(lead, ranked)
     listing = question.kind == "list" or question.plural
-    siblings = _siblings(question, lead, reading.candidates) if listing else []
-    agreeing = _other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
+    listed = siblings(question, lead, reading.candidates) if listing else []
+    agreeing = other_documents([c for c in ranked if c.value == lead.value and c is not lead], lead)[:2]
     differing = []
     if question.kind in ("count", "date"):
-        differing = _other_documents(_rival_accounts(ranked, lead), lead)[:1]
-    elsewhere = list({id(s.evidence): s for s in siblings if s.evidence is not lead.evidence}.values())
+        differing = other_documents(rival_accounts(ranked, lead), lead)[:1]
+    elsewhere = list({id(s.evidence): s for s in listed if s.evidence is not lead.evidence}.values())
     cited = [lead, *elsewhere, *agreeing, *differing]
     citations = [cite(i + 1, c.evidence, c) for i, c in enumerate(cited)]
     refs = "".join(f"[{c.ref}]" for c in citations[: 1 + len(elsewhere) + len(agreeing)])
-    text = finish(phrase_candidate(question, lead, siblings), refs)
+    text = finish(phrase_candidate(question, lead, listed), refs)
     if differing:
         other = differing[0]
         when = f" ({other.evidence.passage.chunk.date})" if other.evidence.passage.chunk.date else ""
@@ -179,105 +183,6 @@ def _compose(reading: Reading, threshold: float) -> Draft:
     if not is_grounded(text, citations):
         return _abstain(reading)
     return Draft(text, True, citations)
-
-
-def _fullest_statement(lead: Candidate, ranked: list[Candidate]) -> Candidate:
-    """The same answer stated in the body is the better quote than the terse headline."""
-    if lead.evidence.sentence.text != lead.evidence.passage.chunk.title:
-        return lead
-    same = [c for c in ranked if c.value == lead.value and c.evidence.sentence.text != c.evidence.passage.chunk.title]
-    return same[0] if same else lead
-
-
-def _newest_account(ranked: list[Candidate], lead: Candidate) -> Candidate:
-    """When articles disagree on a count or a date, the newest dated account leads."""
-    rivals = _rival_accounts(ranked, lead)
-    if not rivals or not lead.evidence.passage.chunk.date:
-        return lead
-    accounts = [lead, *rivals]
-    best = max(c.evidence.names_covered for c in accounts)
-    accounts = [c for c in accounts if c.evidence.names_covered == best]  # about what the question names
-    newest = max(accounts, key=lambda c: (c.evidence.passage.chunk.date or "", c.probability))
-    return newest if newest.evidence.passage.chunk.date else lead
-
-
-# An account is a rival only when the reader is not far less sure of it than of the lead: a weekday from an article
-# about something else (confidence 0.06 against 0.81) is no account of the asked date. Chosen on dev: at 0.2 one
-# dev and two seed answers are mended and none lost; at 0.5 two dev answers, right only in the newer article, are lost.
-RIVAL_SHARE = 0.2
-
-
-def _rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]:
-    """Other articles' different answers to the same fact. A number that counts another thing is no rival:
-    "the first leg" of a tour does not dispute "his ninth visit"; nor is one said of something else (another
-    country's parliament), whose sentence covers fewer of the question's names; nor one the reader is far less
-    sure of; nor one of another tier of the asked kind: "his second trip" gives no account of the asked date."""
-    lead_doc, lead_noun = lead.evidence.passage.chunk.doc_id, _counted_key(lead)
-    return [
-        c for c in ranked
-        if c.value != lead.value and c.evidence.passage.chunk.doc_id != lead_doc
-        and c.probability >= RIVAL_SHARE * lead.probability
-        and (lead_noun is None or _counted_key(c) in (None, lead_noun))
-        and c.evidence.names_covered >= lead.evidence.names_covered
-        and c.features.get("label_rank") == lead.features.get("label_rank")
-    ]  # fmt: skip
-
-
-def _counted_key(candidate: Candidate) -> str | None:
-    noun = counted_noun(candidate.span)
-    return key_of(noun) if noun is not None else None
-
-
-def _siblings(question: Question, lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
-    """The others of a list, sure or not: those coordinated with the lead; when the question says how many
-    ("Which two cities ...?") and coordination finds too few, the next best in its article (of any label the
-    question takes: the recogniser mislabels names)."""
-    found = _coordinated(lead, ranked)
-    wanted = question.asked_count - 1
-    if len(found) >= wanted:
-        return found[:wanted] if wanted > 0 else found
-    seen = {lead.value, *(c.value for c in found)}
-    for candidate in ranked:  # in rank order
-        same_article = candidate.evidence.passage.chunk.doc_id == lead.evidence.passage.chunk.doc_id
-        if len(found) < wanted and same_article and candidate.value not in seen:
-            seen.add(candidate.value)
-            found.append(candidate)
-    return found
-
-
-def _enumerated_lead(lead: Candidate, ranked: list[Candidate], depth: int = ENUMERATION_DEPTH) -> Candidate:
-    """A list question that does not say how many is answered by an enumeration: when the lead is listed with
-    nothing, the best of the next few that is listed with others leads instead ("Which countries ...?": "A, B
-    and C" over a lone D). When it says how many, the next best fill the count (`_siblings`)."""
-    if _coordinated(lead, ranked):
-        return lead
-    return next((c for c in ranked[:depth] if _coordinated(c, ranked)), lead)
-
-
-def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
-    """Candidates listed with the lead in its sentence ("Oslo and Bergen"), whatever label the recogniser gave
-    each of them."""
-    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead]
-    conj = enumerated_with(lead.span.root)
-    listed = [c for c in same if c.span.root.i in conj]
-    seen = {lead.value}
-    unique = []
-    for c in sorted(listed, key=lambda c: c.span.start):
-        if c.value not in seen:
-            seen.add(c.value)
-            unique.append(c)
-    return unique
-
-
-def _other_documents(candidates: list[Candidate], lead: Candidate) -> list[Candidate]:
-    seen = {lead.evidence.passage.chunk.doc_id}
-    found = []
-    for candidate in candidates:
-        doc_id = candidate.evidence.passage.chunk.doc_id
-        if doc_id not in seen:
-            seen.add(doc_id)
-            found.append(candidate)
-    return found
 
 
 def _abstain(reading: Reading, reason: str = "") -> Draft:
