@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 _NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
-_FIGURE_LABELS = _NUMERIC | {"DATE", "TIME", "SCORE"}  # a name with a number in it ("the 96th Awards") is a name
+FIGURE_LABELS = _NUMERIC | {"DATE", "TIME"}  # the recogniser's labels of figures
 
 
 @dataclass
@@ -117,8 +117,9 @@ def _unasked_rate(span: Span, question: Question) -> bool:
 
 def _named_in_question(candidate: Candidate, question: Question) -> bool:
     numbers = [t for t in candidate.span if t.like_num]
-    if numbers and candidate.label in _FIGURE_LABELS:
-        # "41 days" answers "how many days": only the number can be the question's own
+    if numbers and (candidate.label in FIGURE_LABELS or candidate.label == "SCORE"):
+        # "41 days" answers "how many days": only the number can be the question's own; a name with a number in
+        # it ("the 96th Velmar Awards") is checked by its words below
         return all(fold(t.text) in question.surface for t in numbers)
     words = [t for t in candidate.span if t.is_alpha and not t.is_stop]
     if not words:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rag.answerer.candidates import FIGURE_LABELS
 from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.question import Question
 from rag.answerer.terms import spells_out
@@ -40,12 +41,9 @@ def addressing_evidence(question: Question, evidence: list[Evidence], threshold:
 def _says(question: Question, item: Evidence) -> int:
     """How many of the asked event and the stated figures the sentence says."""
     said = int(question.event is not None and bool(item.event_tokens))
-    figures = {v for e in item.span.ents if e.label_ in _FIGURE_LABELS for v in numbers_in(e.text)}
+    # Figures by their entity labels: a number inside a name ("Harbour One", "Model 3") states no figure.
+    figures = {v for e in item.span.ents if e.label_ in FIGURE_LABELS for v in numbers_in(e.text)}
     return said + int(bool(question.stated_numbers) and question.stated_numbers <= figures)
-
-
-# Entity labels of figures: a number inside a name ("Harbour One", "Model 3") states no figure.
-_FIGURE_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"})
 
 
 def yes_or_no(question: Question, item: Evidence) -> str:
