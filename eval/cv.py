@@ -2,7 +2,7 @@
 
 For each dev article, the ranker is fit (as `eval.fit` fits it) on the other articles' questions and ranks the
 held-out article's candidates; the figure is how many answerable candidate questions get a right answer first.
-It estimates the ranker on articles it never saw, and chose `eval.fit.RANKER_C`.
+It estimates the ranker on articles it never saw, and chose `eval.fit.RANKER_L2`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from rag.config import get_settings
 from rag.pipeline import Pipeline
 
 
-def held_out_top1(examples: list[fit.Example], c: float) -> tuple[int, int]:
+def held_out_top1(examples: list[fit.Example], l2: float) -> tuple[int, int]:
     """(right first, answerable candidate questions) over all articles, each ranked by a ranker fit without it."""
     answerable = [ex for ex in examples if ex.item.answerable and ex.reading.question.kind not in fit.SENTENCE_KINDS]
-    rankers = fit.held_out_rankers(examples, c)
+    rankers = fit.held_out_rankers(examples, l2)
     right = 0
     for ex in answerable:
         if ex.reading.candidates:
@@ -33,15 +33,15 @@ def held_out_top1(examples: list[fit.Example], c: float) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, nargs="+", default=[0.03, 0.1, 0.3, 1.0])
+    parser.add_argument("--l2", type=float, nargs="+", default=[0.01, 0.03, 0.1, 0.3, 1.0])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         pipeline = Pipeline(get_settings(data_dir=Path(data_dir)))
         pipeline.ingest(eval_corpus(pipeline.settings.corpus_dir))
         examples = fit.collect(pipeline, load_split("dev"))
-    for c in args.c:
-        right, total = held_out_top1(examples, c)
-        print(f"C={c:g}: {right} of {total} answerable candidate questions right first, held out by article")
+    for l2 in args.l2:
+        right, total = held_out_top1(examples, l2)
+        print(f"L2={l2:g}: {right} of {total} answerable candidate questions right first, held out by article")
 
 
 if __name__ == "__main__":

@@ -278,3 +278,17 @@ def test_an_acronym_spelled_out_only_in_the_headline_is_known(make_pipeline) -> 
         ("amrs", text, "Ana Maria Ruiz-Soto sentenced for fraud", "2024-03-28"),
     )  # fmt: skip
     assert answer.answer.startswith("12 years"), answer.answer
+
+
+def test_a_possessive_typed_without_its_apostrophe_is_the_name(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """ "kos party" is Ko's party: the name is in the article, so the reader answers rather than saying no article
+    mentions "kos"."""
+    text = (
+        "The Tessin People's Party of former mayor Ko Wenli took eight seats. "
+        "Ko's party will hold the balance in the new chamber, officials said."
+    )
+    answer = answer_from(
+        make_pipeline, "how many seats did kos party win", ("vote", text, "Tessin votes", "2024-01-14")
+    )
+    assert not answer.answer.startswith("The corpus does not say"), answer.answer
+    assert "eight" in answer.answer.lower(), answer.answer

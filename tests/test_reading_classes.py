@@ -339,3 +339,26 @@ def test_a_number_after_a_common_noun_names_it_and_counts_nothing(embedder) -> N
     question = analyse("How many passengers were on board?", embedder)
     item = _evidence(question, "Officials said flight 516, a clade 2 outbreak aside, was carrying 367 passengers.")
     assert [c.text for c in extract(question, [item])] == ["367"]
+
+
+def test_a_percentage_asked_for_is_answered_by_a_percentage_only(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "What percentage / share ..." asks for a proportion: the vote count beside it is no answer, and a sentence
+    that gives no proportion gives no candidate."""
+    question = analyse("What percentage of the vote did the Velmar party win?", embedder)
+    item = _evidence(question, "The Velmar party won 5,586,019 votes, or 40.05 percent, officials said.")
+    assert [c.text for c in extract(question, [item])] == ["40.05 percent"]
+    share = analyse("What share of the combined company will Quarra holders own?", embedder)
+    item = _evidence(share, "Ostrand's shareholders will hold about 60 per cent and Quarra's about 40 per cent.")
+    assert {c.text for c in extract(share, [item])} == {"about 60 per cent", "about 40 per cent"}
+    item = _evidence(share, "Quarra holders will receive 1.2 shares for each share they own, worth 3,000 dollars.")
+    assert extract(share, [item]) == []
+
+
+def test_a_day_alone_does_not_answer_what_time(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "At what time ...?" asks for the clock or the part of the day: the day the sentence also gives is no
+    answer, and a sentence giving only the day gives no candidate."""
+    question = analyse("At what time did the ferry dock?", embedder)
+    item = _evidence(question, "The ferry docked on Thursday, June 6, at 5:47 p.m. after a rough crossing.")
+    assert [c.text for c in extract(question, [item])] == ["5:47 p.m."]
+    item = _evidence(question, "The ferry docked on Thursday, June 6, after a rough crossing.")
+    assert extract(question, [item]) == []

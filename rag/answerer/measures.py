@@ -1,6 +1,7 @@
 """The dimension of a measured amount: what a question asks for ("how tall" -> length, "what area" -> area,
-"how much did it cost" -> money) and what a candidate states ("75 metres" -> length, "100 hectares" -> area),
-so that a height is not answered with an area, nor a duration with a year.
+"how much did it cost" -> money, "what percentage" -> a proportion) and what a candidate states ("75 metres" ->
+length, "100 hectares" -> area, "40 per cent" -> a proportion), so that a height is not answered with an area,
+a duration with a year, nor a share of the vote with a count of votes.
 
 Units are read by pint, the units library, so any unit it knows is typed ("furlongs", "km/h", "square
 miles"). The question side is the closed class of English measure adjectives and nouns, each tied to a
@@ -10,6 +11,7 @@ unit pint types; money is recognised by meaning, as kinds.py types nouns.
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from rag.embedding import Embedder
 
 MONEY = "money"
+PERCENT = "percent"  # a proportion, whatever unit it is written in ("40 percent", "40 per cent", "40%")
+_PROPORTION_WORDS = frozenset({"percentage", "percent", "proportion", "share"})  # "what share of the vote"
 AGE = "age"  # a duration, or the bare number that gives an age ("Ada Byron, 45,")
 _AGE_WORDS = frozenset({"old", "age"})
 # English words that ask for a measure, with a unit of the dimension they ask for (general English, no corpus's).
@@ -47,6 +51,8 @@ def asked_dimension(doc: Doc, focus: Token | None, embedder: Embedder) -> str | 
     if word is not None and word.lower_ == "long":
         verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "xcomp")]
         return None if not verbs or any(t.lemma_.lower() == _BE for t in verbs) else _unit_dimension("hour")
+    if focus is not None and focus.tag_ == "NN" and focus.lemma_.lower() in _PROPORTION_WORDS:
+        return PERCENT
     for asking in (word, focus):
         if asking is not None and asking.lemma_.lower() in _AGE_WORDS:
             return AGE
@@ -58,7 +64,10 @@ def asked_dimension(doc: Doc, focus: Token | None, embedder: Embedder) -> str | 
 
 
 def stated_dimension(span: Span) -> str | None:
-    """The dimension of a figure: money for a sum of money, else that of the unit after its number."""
+    """The dimension of a figure: a proportion for a percentage, money for a sum of money, else that of the unit
+    after its number."""
+    if span.label_ == "PERCENT" or _says_percent(span):
+        return PERCENT
     if span.label_ == "MONEY":
         return MONEY
     numbers = [t.i for t in span if t.like_num]
@@ -84,6 +93,12 @@ def fits(span: Span, asked: str | None) -> bool:
     if asked == AGE:
         return stated == _unit_dimension("year") or (stated is None and span.label_ in ("CARDINAL", "DATE"))
     return stated == asked
+
+
+def _says_percent(span: Span) -> bool:
+    """ "40%", "40 percent", "40 per cent": the recogniser sometimes labels the last as money."""
+    words = [t.lower_ for t in span]
+    return "%" in words or "percent" in words or ("per", "cent") in set(itertools.pairwise(words))
 
 
 def _asks_money(doc: Doc, much: Token, embedder: Embedder) -> bool:

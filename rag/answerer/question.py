@@ -128,7 +128,7 @@ def _tiers(kind: AnswerKind, focus: Token | None, embedder: Embedder) -> tuple[t
     if kind == "amount" and focus is not None and focus.pos_ in ("ADJ", "ADV"):
         return _DURATION if _kind_word(focus, embedder) == "date" else _MEASURE
     if kind == "date" and focus is not None and focus.lemma_.lower() in ("time", "hour"):
-        return (("TIME",), ("DATE",))  # "what time": the clock, not the day
+        return (("TIME",),)  # "what time": the clock or the part of the day; a day alone tells neither
     if kind == "entity" and focus is not None and _noun_kind(focus, embedder)[0] == "description":
         # A noun of no known category ("what premium", "the death toll"): a named thing or a figure; the fitted
         # ranker weighs whether the noun governs the figure ("a premium of 26.6 per cent").

@@ -29,8 +29,13 @@ KNOWN_WORD_ZIPF = 3.0
 def correct_typo(term: str, stats: CorpusStats, word: str | None = None) -> str:
     """A term the corpus never uses, close in spelling to one it does, is read as that term, unless the
     question's word is a known English word: a detail the articles do not mention ("repair", "dinner"), not a
-    misspelling of one they do ("rear", "diner")."""
-    if len(term) < 4 or stats.chunks_containing(term) > 0 or (word is not None and is_known_word(word)):
+    misspelling of one they do ("rear", "diner"). A word ending in "s" whose stem the corpus uses is that stem's
+    possessive typed without the apostrophe, known word or not ("quarras party" for "Quarra's party")."""
+    if stats.chunks_containing(term) > 0:
+        return term
+    if term.endswith("s") and len(term) > 2 and stats.chunks_containing(term[:-1]) > 0:
+        return term[:-1]  # "quarras party": a possessive typed without its apostrophe
+    if len(term) < 4 or (word is not None and is_known_word(word)):
         return term
     from rapidfuzz import fuzz
 
