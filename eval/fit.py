@@ -29,8 +29,8 @@ from rag.pipeline import Pipeline
 SENTENCE_KINDS = ("yesno", "description", "role")
 ABSTENTION_PRECISION = 0.9
 # The ranker's L2 penalty, chosen by leave-one-article-out cross-validation on dev (`python -m eval.cv`; right first
-# of 315 answerable candidate questions on the 32 dev articles: 0.01 169, 0.03 169, 0.1 167, 0.3 166, 1 163, 3 159;
-# the pairwise fit used before session 14 put 161 right first at its best).
+# of 315 answerable candidate questions on the 32 dev articles: 0.01 172, 0.03 172, 0.1 171, 0.3 168, 1 164; the
+# pairwise fit used before session 14, cross-validated the same way on the same candidates, put 161 first at C=0.1).
 RANKER_L2 = 0.03
 
 
@@ -68,17 +68,10 @@ def fit_logistic(rows: list[dict[str, float]], labels: list[int], names: tuple[s
 def fit_ranker(groups: list[tuple[list[dict[str, float]], list[int]]], l2: float = RANKER_L2) -> LinearModel:
     """Listwise (a conditional logit): the weights that give the right candidates of each question the most of the
     softmax over that question's candidates, so what is fit is what the reader does: put a right one first."""
-    return LinearModel(CANDIDATE_FEATURES, fit_listwise(groups, CANDIDATE_FEATURES, l2))
-
-
-def fit_listwise(
-    groups: list[tuple[list[dict[str, float]], list[int]]], names: tuple[str, ...], l2: float
-) -> tuple[float, ...]:
-    """Weights maximising, over the groups with a right member, the softmax mass of the right members."""
     data = [
-        (np.array([[row[n] for n in names] for row in rows], dtype=float), np.array(marks, dtype=float))
+        (np.array([[row[n] for n in CANDIDATE_FEATURES] for row in rows], dtype=float), np.array(marks, dtype=float))
         for rows, marks in groups
-        if any(marks)
+        if any(marks)  # a question with no right candidate says nothing about the order
     ]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -92,7 +85,8 @@ def fit_listwise(
             gradient = gradient - x.T @ (p * right) / mass + x.T @ p
         return total, gradient
 
-    return tuple(float(c) for c in minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x)
+    weights = minimize(loss, np.zeros(len(CANDIDATE_FEATURES)), jac=True, method="L-BFGS-B").x
+    return LinearModel(CANDIDATE_FEATURES, tuple(float(c) for c in weights))
 
 
 def choose_threshold(scored: list[tuple[float, bool, bool]], abstaining: list[bool] | None = None) -> float:

@@ -11,7 +11,6 @@ unit pint types; money is recognised by meaning, as kinds.py types nouns.
 from __future__ import annotations
 
 import functools
-import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,7 +65,7 @@ def asked_dimension(doc: Doc, focus: Token | None, embedder: Embedder) -> str | 
 def stated_dimension(span: Span) -> str | None:
     """The dimension of a figure: a proportion for a percentage, money for a sum of money, else that of the unit
     after its number."""
-    if span.label_ == "PERCENT" or _says_percent(span):
+    if span.label_ == "PERCENT" or any(t.like_num and says_percent(t) for t in span):
         return PERCENT
     if span.label_ == "MONEY":
         return MONEY
@@ -95,10 +94,11 @@ def fits(span: Span, asked: str | None) -> bool:
     return stated == asked
 
 
-def _says_percent(span: Span) -> bool:
-    """ "40%", "40 percent", "40 per cent": the recogniser sometimes labels the last as money."""
-    words = [t.lower_ for t in span]
-    return "%" in words or "percent" in words or ("per", "cent") in set(itertools.pairwise(words))
+def says_percent(number: Token) -> bool:
+    """ "40%", "40 percent", "40 per cent": the words straight after a number make it a percentage (the recogniser
+    sometimes labels the last as money)."""
+    after = " ".join(t.lower_ for t in number.doc[number.i + 1 : min(number.i + 3, number.sent.end)])
+    return after.startswith(("%", "percent", "per cent"))
 
 
 def _asks_money(doc: Doc, much: Token, embedder: Embedder) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rag.answerer.candidates import FIGURE_LABELS
 from rag.answerer.evidence import Evidence, key_of
+from rag.answerer.measures import says_percent
 from rag.answerer.question import Question
 from rag.answerer.terms import spells_out
 from rag.language import number_value, numbers_in
@@ -121,8 +122,7 @@ def _is_part(token: Token) -> bool:
         return True
     if not token.like_num:
         return False
-    after = " ".join(t.lower_ for t in token.doc[token.i + 1 : min(token.i + 3, token.sent.end)])
-    value = number_value(token.text) if after.startswith(("%", "percent", "per cent")) else None
+    value = number_value(token.text) if says_percent(token) else None
     return value is not None and value < 100
 
 
