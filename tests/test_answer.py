@@ -217,6 +217,27 @@ def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type
     assert "Kelsford" not in answer.answer
 
 
+def test_an_article_about_another_crash_is_no_differing_account(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Two crashes, two passenger counts, and neither count's sentence says which flight. Only the article that
+    names the asked flight anywhere gives an account of it: the newer crash neither leads nor disputes it."""
+    asked = (
+        "Flight 516 crashed on landing on Sunday, the airline said. Rescuers searched the wreck through the "
+        "night.\n\nThe plane carried 68 passengers and four crew."
+    )
+    other = (
+        "Flight 902 skidded off the runway on Monday, the airline said. Rescuers searched the wreck through the "
+        "night.\n\nThe plane carried 175 passengers and six crew."
+    )
+    answer = answer_from(
+        make_pipeline, "How many passengers were on flight 516?",
+        ("asked", asked, "Jet crashes on landing", "2023-01-15"),
+        ("other", other, "Plane skids off runway", "2024-12-30"),
+    )  # fmt: skip
+    assert answer.answer.startswith("68 passengers"), answer.answer
+    assert "differ" not in answer.answer
+    assert [c.doc_id for c in answer.citations] == ["asked"]
+
+
 def test_a_newer_article_the_reader_is_unsure_of_is_no_rival(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """The newest account leads only among accounts of the same fact, not over a weekday said of something else."""
     old = "The count makes a verdict before the Nov. 5 presidential election close to impossible, lawyers said."

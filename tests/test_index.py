@@ -38,6 +38,10 @@ def test_add_replace_delete_update_retrieval_and_stats_without_rebuild(
     assert (top.doc_id, "6 boats" in top.text) == ("ferry", True)
     assert stats.chunks_containing(FERRY_TERM) == 1
     assert stats.chunk_count() == chunks_before + 1
+    boats = content_terms("boats")[0]
+    assert stats.document_terms("ferry", [FERRY_TERM, boats, "nowhere"]) == {FERRY_TERM, boats}
+    havana = content_terms("Havana")[0]  # in both articles; the ferry only in its own
+    assert stats.document_terms(DOC_14YMEDIO, [FERRY_TERM, havana]) == {havana}
     assert pipeline.counts() == (3, chunks_before + 1)
 
     pipeline.add_document(b"The Havana ferry now runs 9 boats a day.", "ferry.txt", title="Ferry", replace=True)
@@ -47,6 +51,7 @@ def test_add_replace_delete_update_retrieval_and_stats_without_rebuild(
     assert stats.chunks_containing(FERRY_TERM) == 1
 
     pipeline.delete("ferry")
+    assert stats.document_terms("ferry", [FERRY_TERM]) == set()
     assert not any("ferry" in p.chunk.text.lower() for p in pipeline.retrieve(FERRY, top_k=20))
     assert stats.chunks_containing(FERRY_TERM) == 0
     assert FERRY_TERM not in stats.similar_terms(FERRY_TERM)

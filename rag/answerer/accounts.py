@@ -44,7 +44,9 @@ def rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]:
     """Other articles' different answers to the same fact. A number that counts another thing is no rival:
     "the first leg" of a tour does not dispute "his ninth visit"; nor is one said of something else (another
     country's parliament), whose sentence covers fewer of the question's names; nor one the reader is far less
-    sure of; nor one of another tier of the asked kind: "his second trip" gives no account of the asked date."""
+    sure of; nor one of another tier of the asked kind: "his second trip" gives no account of the asked date; nor
+    one from an article that holds fewer of the question's words anywhere (another crash's passengers, when only
+    the lead's article names the asked flight)."""
     lead_doc, lead_noun = lead.evidence.passage.chunk.doc_id, _counted_key(lead)
     return [
         c for c in ranked
@@ -52,6 +54,7 @@ def rival_accounts(ranked: list[Candidate], lead: Candidate) -> list[Candidate]:
         and c.probability >= RIVAL_SHARE * lead.probability
         and (lead_noun is None or _counted_key(c) in (None, lead_noun))
         and c.evidence.names_covered >= lead.evidence.names_covered
+        and c.evidence.article_overlap >= lead.evidence.article_overlap
         and c.features.get("label_rank") == lead.features.get("label_rank")
     ]  # fmt: skip
 

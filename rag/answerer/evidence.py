@@ -60,6 +60,7 @@ class Evidence:
     overlap: float = 0.0
     context_overlap: float = 0.0
     names_covered: float = 1.0
+    article_overlap: float = 0.0  # idf-weighted share of the question's words its article holds anywhere
     unmatched: float = 0.0  # idf-weighted share of the question's words matched neither literally nor in meaning
     weakest: float = 1.0  # the question word this sentence matches least well (1: every word is literally there)
     event_tokens: set[int] = field(default_factory=set)  # tokens that say the asked event, in its words or others
@@ -115,6 +116,7 @@ def gather(
                 _cover(item, question, weights)
                 found.append(item)
             previous, before_previous = keys, previous
+    _article_cover(question, found, stats, weights)
     _similarities(question, found, embedder)
     _meaning_cover(question, found, embedder, weights)
     return found
@@ -131,6 +133,21 @@ def _cover(item: Evidence, question: Question, weights: dict[str, float]) -> Non
         said = f"{item.passage.chunk.title} {item.sentence.text}"
         covered = [n in reach or (len(n) <= 5 and spells_out(n, said)) for n in question.names]  # "EU"
         item.names_covered = sum(covered) / len(question.names)
+
+
+def _article_cover(question: Question, found: list[Evidence], stats: CorpusStats, weights: dict[str, float]) -> None:
+    """Whether the sentence's article is about what the question asks: the question's words anywhere in it or its
+    headline. Two articles on two crashes both tell "how many passengers"; only one names the airline asked of."""
+    total = sum(weights.values())
+    if not total:
+        return
+    held: dict[str, set[str]] = {}
+    for item in found:
+        chunk = item.passage.chunk
+        if chunk.doc_id not in held:
+            held[chunk.doc_id] = stats.document_terms(chunk.doc_id, weights)
+        said = held[chunk.doc_id] | item.keys | item.context_keys
+        item.article_overlap = sum(w for t, w in weights.items() if t in said) / total
 
 
 def _pronoun_subject(span: Span) -> bool:

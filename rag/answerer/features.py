@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 SENTENCE_FEATURES = (
     "similarity", "overlap", "context_overlap", "names_covered", "event_present", "focus_present",
-    "rank", "has_type", "unmatched", "weakest", "fragment",
+    "rank", "has_type", "unmatched", "weakest", "fragment", "article_overlap",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
     *SENTENCE_FEATURES,
@@ -72,6 +72,7 @@ def sentence_features(question: Question, item: Evidence) -> dict[str, float]:
         "unmatched": item.unmatched,
         "weakest": item.weakest,
         "fragment": float(is_fragment(item.span)),
+        "article_overlap": item.article_overlap,
     }
 
 

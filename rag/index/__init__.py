@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 
@@ -15,6 +16,10 @@ class CorpusStats(Protocol):
 
     def chunks_containing(self, term: str) -> int:
         """How many committed chunks hold the term (its document frequency)."""
+        ...
+
+    def document_terms(self, doc_id: str, terms: Iterable[str]) -> set[str]:
+        """Which of the terms the document holds anywhere (reads that one document's terms, not the corpus)."""
         ...
 
     def similar_terms(self, term: str, limit: int = 5) -> list[str]:

@@ -213,6 +213,19 @@ class LexicalIndex:
         row = self._reader().execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
         return 0 if row is None else int(row[0])
 
+    def document_terms(self, doc_id: str, terms: Iterable[str]) -> set[str]:
+        """Which of the terms some chunk of the document holds (reads that document's chunks only)."""
+        wanted = set(terms)
+        held: set[str] = set()
+        rows = self._reader().execute(
+            "SELECT chunk_terms.terms FROM chunks JOIN chunk_terms ON chunk_terms.rowid = chunks.id"
+            " WHERE chunks.doc_id = ?",
+            (doc_id,),
+        )
+        for (text,) in rows:
+            held.update(wanted.intersection(str(text).split()))
+        return held
+
     def similar_terms(self, term: str, limit: int = 5) -> list[str]:
         """Terms of the same first letter and nearly the same length, ranked by edit similarity."""
         if not term:
