@@ -203,6 +203,21 @@ def test_a_count_about_another_place_is_no_differing_account(make_pipeline) -> N
     assert "differ" not in answer.answer
 
 
+def test_a_figure_is_listed_with_figures_only(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """ "140 mph (225 kph)": the unit in brackets restates the figure; the parser's apposition lists it, and the
+    recogniser takes "kph" for a name, but a figure's list holds figures, not a bare word beside one."""
+    text = (
+        "Hurricane Velma came ashore near Port Tessin late on Thursday. Maximum sustained winds were estimated at "
+        "140 mph (225 kph), and the minimum central pressure was 938 millibars, the Ostrand weather service said."
+    )
+    answer = answer_from(
+        make_pipeline, "What were Velma's top sustained winds?",
+        ("velma", text, "Hurricane Velma makes landfall", "2024-09-27"),
+    )  # fmt: skip
+    assert answer.answer.startswith("140 mph"), answer.answer
+    assert " and kph" not in answer.answer
+
+
 def test_a_list_of_a_stated_size_takes_that_many(make_pipeline) -> None:  # type: ignore[no-untyped-def]
     """ "Which two towns ...?" answered from a sentence whose parse coordinates nothing ("39 died in A and 22 in B")."""
     text = (

@@ -3,7 +3,7 @@ articles' differing accounts of a count or a date, a list's other items, and oth
 
 from __future__ import annotations
 
-from rag.answerer.candidates import Candidate
+from rag.answerer.candidates import FIGURE_LABELS, Candidate
 from rag.answerer.evidence import key_of
 from rag.answerer.features import counted_noun
 from rag.answerer.phrases import enumerated_with
@@ -76,7 +76,7 @@ def siblings(question: Question, lead: Candidate, ranked: list[Candidate]) -> li
     seen = {lead.value, *(c.value for c in found)}
     for candidate in sorted(ranked, key=lambda c: c.evidence is not lead.evidence):  # stable: rank order within
         same_article = candidate.evidence.passage.chunk.doc_id == lead.evidence.passage.chunk.doc_id
-        if len(found) < wanted and same_article and candidate.value not in seen:
+        if len(found) < wanted and same_article and candidate.value not in seen and _same_family(candidate, lead):
             seen.add(candidate.value)
             found.append(candidate)
     return found
@@ -94,7 +94,7 @@ def enumerated_lead(lead: Candidate, ranked: list[Candidate], depth: int = ENUME
 def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
     """Candidates listed with the lead in its sentence ("Oslo and Bergen"), whatever label the recogniser gave
     each of them."""
-    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead]
+    same = [c for c in ranked if c.evidence is lead.evidence and c is not lead and _same_family(c, lead)]
     conj = enumerated_with(lead.span.root)
     listed = [c for c in same if c.span.root.i in conj]
     seen = {lead.value}
@@ -104,6 +104,12 @@ def _coordinated(lead: Candidate, ranked: list[Candidate]) -> list[Candidate]:
             seen.add(c.value)
             unique.append(c)
     return unique
+
+
+def _same_family(candidate: Candidate, lead: Candidate) -> bool:
+    """A figure is listed with figures, a name with names: in "140 mph (225 kph)" the bracketed unit restates the
+    figure, and the recogniser's name "kph" is no item of a list of winds."""
+    return (candidate.label in FIGURE_LABELS) == (lead.label in FIGURE_LABELS)
 
 
 def other_documents(candidates: list[Candidate], lead: Candidate) -> list[Candidate]:
