@@ -116,7 +116,7 @@ def gather(
                 _cover(item, question, weights)
                 found.append(item)
             previous, before_previous = keys, previous
-    _article_cover(question, found, stats, weights)
+    _article_cover(found, stats, weights)
     _similarities(question, found, embedder)
     _meaning_cover(question, found, embedder, weights)
     return found
@@ -135,7 +135,7 @@ def _cover(item: Evidence, question: Question, weights: dict[str, float]) -> Non
         item.names_covered = sum(covered) / len(question.names)
 
 
-def _article_cover(question: Question, found: list[Evidence], stats: CorpusStats, weights: dict[str, float]) -> None:
+def _article_cover(found: list[Evidence], stats: CorpusStats, weights: dict[str, float]) -> None:
     """Whether the sentence's article is about what the question asks: the question's words anywhere in it or its
     headline. Two articles on two crashes both tell "how many passengers"; only one names the airline asked of."""
     total = sum(weights.values())
