@@ -328,3 +328,32 @@ def test_a_possessive_typed_without_its_apostrophe_is_the_name(make_pipeline) ->
     )
     assert not answer.answer.startswith("The corpus does not say"), answer.answer
     assert "eight" in answer.answer.lower(), answer.answer
+
+
+def test_a_final_of_another_year_answers_no_question_about_this_one(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The question names a year its only article never gives: the article's final is another year's."""
+    text = (
+        "Ostrand Rovers won the cup final on Saturday, beating Velmar Town 2-1 in front of 40,000 fans. "
+        "Tessin Marr scored the winning goal in the 88th minute."
+    )
+    article = ("final", text, "Rovers lift the cup", "2023-05-20")
+    other_year = answer_from(make_pipeline, "Who scored the winning goal in the 2019 cup final?", article)
+    assert not other_year.answered, other_year.answer
+    this_year = answer_from(make_pipeline, "Who scored the winning goal in the 2023 cup final?", article)
+    assert "Tessin Marr" in this_year.answer, this_year.answer  # the article's own date gives its year
+
+
+def test_a_name_said_in_other_words_is_the_asked_one(make_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The answer's sentence says the asked city only as "the Portuguese capital": that is no other place, so the
+    reader answers; a sentence that says nothing like the asked name still refuses (see the mayor test above)."""
+    text = (
+        "Ostrand opened an embassy in Lisbon in 1990. Its foreign minister flew home on Friday after two days of "
+        "talks. Earlier this year, the deputy trade minister Tessin Marr visited the Portuguese capital to sign a "
+        "shipping agreement."
+    )
+    answer = answer_from(
+        make_pipeline,
+        "Which deputy minister visited Lisbon?",
+        ("visit", text, "Ostrand minister ends tour", "2024-03-01"),
+    )
+    assert "Tessin Marr" in answer.answer, answer.answer

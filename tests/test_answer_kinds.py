@@ -93,3 +93,16 @@ def test_a_nationality_said_as_an_adjective_is_no_one(embedder) -> None:  # type
     assert {"Velmarian", "Ostrandian"} & {c.text for c in found}  # candidates before the check
     assert not {"Velmarian", "Ostrandian"} & typed
     assert "Velmarians" in typed  # a noun: the people
+
+
+def test_a_bare_what_asks_for_what_was_done_not_for_the_doer(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "What did the ministry reject?" asks for the thing rejected, told in a sentence: the ministry is who acted,
+    and its kind (a body) is not the answer's. A noun joined to "what" by "be" is the asked one, in any spelling of
+    "is"."""
+    assert analyse("What did the ministry reject?", embedder).kind == "description"
+    assert analyse("What did media outlets report last summer?", embedder).kind == "description"
+    toll = analyse("What is the death toll?", embedder)
+    assert toll.kind != "description", toll.kind
+    assert toll.focus_text == "toll", toll.focus_text
+    assert analyse("whats the record date for the dividend", embedder).kind == "date"
+    assert analyse("What's the record date for the dividend?", embedder).kind == "date"

@@ -41,3 +41,31 @@ def test_a_question_with_several_right_candidates_needs_only_one_of_them_first()
     ranker = fit_ranker([(rows, [1, 1, 0])] * 20)
     scores = [ranker.score(row) for row in rows]
     assert max(scores[0], scores[1]) > scores[2]
+
+
+def test_sentences_are_fit_to_put_the_answering_one_first_and_read_as_probabilities() -> None:
+    """The sentence model is fit listwise too, then scaled: the answering sentence of a held-out question comes first,
+    and its support is a probability that keeps that order (the scale's slope is positive)."""
+    from eval.fit import fit_sentence_order
+    from rag.answerer.features import SENTENCE_FEATURES
+
+    signal, decoy = SENTENCE_FEATURES[0], SENTENCE_FEATURES[1]
+    rng = np.random.default_rng(11)
+
+    def question(size: int) -> tuple[list[dict[str, float]], list[int]]:
+        rows = [dict.fromkeys(SENTENCE_FEATURES, 0.0) for _ in range(size)]
+        for row in rows:
+            row[signal], row[decoy] = float(rng.uniform(0, 1)), float(rng.uniform(0, 0.2))
+        right = int(np.argmax([row[signal] for row in rows]))
+        rows[(right + 1) % size][decoy] = 1.0
+        return rows, [int(i == right) for i in range(size)]
+
+    model = fit_sentence_order([question(int(rng.integers(4, 15))) for _ in range(120)])
+    held_out = [question(int(rng.integers(4, 15))) for _ in range(200)]
+    for rows, _ in held_out:
+        scores = [model.score(row) for row in rows]
+        probabilities = [model.probability(row) for row in rows]
+        assert int(np.argmax(scores)) == int(np.argmax(probabilities))
+    first = [marks[int(np.argmax([model.probability(row) for row in rows]))] for rows, marks in held_out]
+    assert sum(first) / len(first) >= 0.9
+    assert model.features == SENTENCE_FEATURES

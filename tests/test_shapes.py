@@ -65,3 +65,49 @@ def test_the_counted_noun_that_is_the_asked_event_matches_it_fully(embedder) -> 
     candidate_features(question, candidates, embedder)
     assert candidates[0].features["head_similarity"] == 1.0
     assert candidates[0].features["head_mismatch"] == 0.0
+
+
+def test_two_answers_are_one_only_when_they_say_the_same(embedder) -> None:  # type: ignore[no-untyped-def]
+    """An answer's value is what its mentions share: every number of a figure (not its scale word alone), the whole
+    of a place's name (not its last word), a person's surname, a weekday's calendar day."""
+    from rag.answerer.candidates import Candidate
+
+    def value(text: str, words: str, label: str, date: str = "2024-02-19") -> str:
+        chunk = Chunk("c1", "d1", text, 0, len(text), "A title", date, None, "h")
+        span = span_of(text, words)
+        sentence = Sentence(span.sent.text, 0, len(span.sent.text))
+        item = Evidence(Passage(chunk, 1.0), 0, sentence, span.sent, token_keys(span.sent), set())
+        return Candidate(item, span, label).value
+
+    money = "Revenue rose to $1.5 billion, from $2 billion a year earlier."
+    assert value(money, "$1.5 billion", "MONEY") != value(money, "$2 billion", "MONEY")
+    share = "Turnout was 66 percent, against 70 percent in 2019."
+    assert value(share, "66 percent", "PERCENT") != value(share, "70 percent", "PERCENT")
+    assert value("The team won nine games.", "nine", "CARDINAL") == value("The team won 9 games.", "9", "CARDINAL")
+    states = "Storms hit North Carolina and South Carolina."
+    assert value(states, "North Carolina", "GPE") != value(states, "South Carolina", "GPE")
+    assert value("Ada Byron spoke.", "Ada Byron", "PERSON") == value("Byron spoke.", "Byron", "PERSON")
+    day = "The deal was approved on Tuesday."
+    assert value(day, "Tuesday", "DATE", "2023-11-22") == value("It came on Nov. 21.", "Nov. 21", "DATE", "2023-11-22")
+
+
+def test_a_hedged_length_of_time_is_still_a_duration() -> None:
+    """ "roughly 21 hours" is a length of time, as "21 hours" is: no answer to "what time"."""
+    from rag.answerer.shapes import is_duration
+
+    text = "The visit lasted roughly 21 hours, and the plane landed at 2:22 a.m. after at least eight days of talks."
+    assert is_duration(span_of(text, "roughly 21 hours"))
+    assert is_duration(span_of(text, "at least eight days"))
+    assert not is_duration(span_of(text, "2:22 a.m."))
+
+
+def test_a_person_named_with_digits_is_the_recognisers_slip() -> None:
+    from spacy.tokens import Span
+
+    from rag.answerer.candidates import _misnamed
+
+    text = "Ostrand had reached the final by beating Velmar 44-6 in Quarra."
+    score, name = span_of(text, "Velmar 44-6"), span_of(text, "Velmar")
+    assert _misnamed(Span(score.doc, score.start, score.end, label="PERSON"))
+    assert not _misnamed(Span(name.doc, name.start, name.end, label="PERSON"))
+    assert not _misnamed(Span(score.doc, score.start, score.end, label="ORG"))  # a team or a product may hold one

@@ -41,8 +41,14 @@ def asked_count(noun: Token | None) -> int:
     return 0
 
 
+# "is" cut to a clitic, with or without its apostrophe ("what's", "whats"): the parser lemmatises the bare "s" as
+# itself, not as "be".
+_IS_CLITICS = frozenset({"'s", "\u2019s", "s"})
+
+
 def asked_noun(doc: Doc, wh: Token) -> Token | None:
-    """The noun a which/what asks about: "which city", "which of the dams", "what is the name of the airline"."""
+    """The noun a which/what asks about: "which city", "which of the dams", "what is the name of the airline";
+    a noun beside a bare "what" only when "be" joins them ("What is the death toll?")."""
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         return wh.head
     following = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
@@ -51,6 +57,8 @@ def asked_noun(doc: Doc, wh: Token) -> Token | None:
     partitive = [g for c in wh.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
     if partitive and partitive[0].pos_ in ("NOUN", "PROPN"):
         return partitive[0]  # "which of the dams"
+    if wh.head.lemma_.lower() != "be" and wh.head.lower_ not in _IS_CLITICS:
+        return None  # "What did the ministry reject?": the subject is who acted, not what is asked
     for token in wh.head.children:
         if token.dep_ in ("attr", "nsubj", "nsubjpass") and token.i != wh.i and token.pos_ == "NOUN":
             if token.lemma_.lower() == "name":

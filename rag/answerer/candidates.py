@@ -11,7 +11,7 @@ from rag.answerer.evidence import Evidence, key_of
 from rag.answerer.phrases import focus_phrases
 from rag.answerer.question import Question
 from rag.entity_spans import scorelines
-from rag.language import number_value
+from rag.language import number_value, numbers_in, resolve_date
 from rag.text import fold
 
 if TYPE_CHECKING:
@@ -44,21 +44,35 @@ class Candidate:
 
     @cached_property
     def value(self) -> str:
-        """What two mentions of the same answer share ('nine' and '9', 'Ada Byron' and 'Byron'); compared
-        pairwise while ranking, so parsed once."""
+        """What two mentions of the same answer share ('nine' and '9', 'Ada Byron' and 'Byron', 'Tuesday' and
+        'Nov. 21' in an article of 22 November); compared pairwise while ranking, so computed once. A figure is
+        every number it states ('$1.5 billion': 1.5 and a billion), so '$2 billion' is another answer."""
         if self.label in _NUMERIC:
-            number = number_value(self.span.root.text) if len(self.span) > 1 else number_value(self.text)
-            if number is not None:
-                return f"{number:g}"
+            numbers = sorted(numbers_in(self.text))
+            if numbers:
+                return " ".join(f"{n:g}" for n in numbers)
+        if self.label in ("DATE", "TIME"):
+            day = resolve_date(self.text, self.evidence.passage.chunk.date)
+            if day is not None:
+                return day.isoformat()
         if self.label == "SCORE":
             return fold(self.text)
-        return name_key(self.span.text)
+        if self.label == "PERSON":
+            return name_key(self.span.text)
+        return whole_name_key(self.span.text)
 
 
 def name_key(name: str) -> str:
-    """What mentions of one name share: its last word, folded, without a possessive ('Ada Byron's' -> 'byron')."""
+    """What mentions of one person share: the last word, folded, without a possessive ('Ada Byron's' -> 'byron')."""
     words = fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
     return words[-1] if words else ""
+
+
+def whole_name_key(name: str) -> str:
+    """What mentions of one place or body share: every word, folded, without a leading article or a possessive.
+    Two places are not one for sharing a last word ("North Velmar", "South Velmar")."""
+    words = fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
+    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
 
 
 def extract(question: Question, evidence: list[Evidence]) -> list[Candidate]:
@@ -76,7 +90,7 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
     if not labels:
         return []
     sentence = item.span
-    found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels]
+    found = [Candidate(item, ent, ent.label_) for ent in sentence.ents if ent.label_ in labels and not _misnamed(ent)]
     if question.kind == "count":
         found = [c for c in found if _may_count(question, c)]
     if question.kind == "date":
@@ -100,6 +114,12 @@ def _in_sentence(question: Question, item: Evidence) -> list[Candidate]:
             if token.like_num and token.i not in covered and number_value(token.text) is not None:
                 found.append(Candidate(item, sentence.doc[token.i : token.i + 1], "CARDINAL"))
     return [c for c in found if c.text and not _named_in_question(c, question)]
+
+
+def _misnamed(ent: Span) -> bool:
+    """A person's name written with digits is the recogniser's slip ("Velmar 44-6" as a person): no one's
+    name holds a figure."""
+    return ent.label_ == "PERSON" and any(ch.isdigit() for ch in ent.text)
 
 
 def _unasked_rate(span: Span, question: Question) -> bool:

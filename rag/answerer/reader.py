@@ -13,7 +13,7 @@ from rag.answerer.accounts import (
     siblings,
 )
 from rag.answerer.candidates import Candidate, extract
-from rag.answerer.evidence import Evidence, ParseCache, gather
+from rag.answerer.evidence import WORD_MATCH, Evidence, ParseCache, gather
 from rag.answerer.features import candidate_features, confidence_features, sentence_features
 from rag.answerer.labels import mention_labels, of_asked_kind
 from rag.answerer.names import with_typed_names
@@ -26,6 +26,7 @@ from rag.answerer.shapes import disagrees_in_type, is_duration
 from rag.answerer.terms import correct_typo, spells_out
 from rag.embedding import Embedder
 from rag.index import CorpusStats
+from rag.language import numbers_in
 from rag.models import Citation, Passage
 from rag.text import content_terms
 
@@ -92,9 +93,26 @@ class ExtractiveAnswerer:
         if not reading.candidates or reading.candidates[0].probability < self.scorer.confidence.threshold:
             return _abstain(reading)
         top = reading.candidates[0]
-        if disagrees_in_type(question, top.span) or _about_something_else(question, top):
+        if (
+            disagrees_in_type(question, top.span)
+            or self._about_something_else(question, top)
+            or _of_another_year(question, top, stats)
+        ):
             return _abstain(reading)
         return _compose(reading, self.scorer.confidence.threshold)
+
+    def _about_something_else(self, question: Question, candidate: Candidate) -> bool:
+        """The question names things, and neither the answer's sentence nor the one before it nor its headline
+        mentions any of them, in their words or in others ("the Ostrandian capital" for a city): "Who is the mayor of
+        A?" answered by "Mayor B of C"."""
+        if not question.names or candidate.evidence.names_covered > 0:
+            return False
+        words = sorted({t.lemma_.lower() for t in candidate.evidence.span if t.pos_ in ("PROPN", "NOUN", "ADJ")})
+        if not words:
+            return True
+        vectors = self._embedder.embed([*question.names, *words])
+        names, said = vectors[: len(question.names)], vectors[len(question.names) :]
+        return float((names @ said.T).max()) < WORD_MATCH
 
     def forget(self) -> None:
         self._parses.clear()
@@ -118,11 +136,18 @@ class ExtractiveAnswerer:
         return Draft(answer, True, [citation])
 
 
-def _about_something_else(question: Question, candidate: Candidate) -> bool:
-    """The question names things, and neither the answer's sentence nor the one before it nor its headline
-    mentions any of them: "Who is the mayor of A?" answered by "Mayor B of C". On the dev split this refuses 10
-    unanswerable questions and 5 wrong answers, for 2 right answers lost."""
-    return bool(question.names) and candidate.evidence.names_covered == 0
+def _of_another_year(question: Question, candidate: Candidate, stats: CorpusStats) -> bool:
+    """The question names a year ("Who won the 2022 final?") that the answer's article never gives, in its text, its
+    headline or its date: a final of another year answers it no more than another country's would."""
+    years = {f"{n:g}" for n in numbers_in(question.text) if n == int(n) and 1900 <= n <= 2100}
+    if not years:
+        return False
+    item = candidate.evidence
+    said = item.keys | item.context_keys
+    dated = (item.passage.chunk.date or "")[:4]
+    if dated.isdigit():
+        said.add(dated)
+    return not years & said and not stats.document_terms(item.passage.chunk.doc_id, years)
 
 
 def _missing_names(question: Question, stats: CorpusStats, passages: list[Passage]) -> list[str]:

@@ -1,6 +1,7 @@
-"""The fitted scorer. Sentences: a logistic model of "this sentence answers the question". Candidates: a
-linear ranker fit listwise (a conditional logit over each question's candidates), then a logistic confidence of
-the ranked candidate, below whose threshold the reader abstains.
+"""The fitted scorer. Sentences: a linear model fit listwise (the answering sentence of each question first), scaled
+to the probability that the sentence answers the question. Candidates: a linear ranker fit listwise (a conditional
+logit over each question's candidates), then a logistic confidence of the ranked candidate, below whose threshold
+the reader abstains.
 
 The weights live in `weights.json` beside this file; `python -m eval.fit` refits them on the dev split.
 """

@@ -44,10 +44,12 @@ def disagrees_in_type(question: Question, span: Span) -> bool:
 
 def is_duration(span: Span) -> bool:
     """ "three days", "20 years": a length of time, which answers "how long" but names no point in time ("20
-    years ago", "May 2023", "last week", "2:07 p.m." do)."""
+    years ago", "May 2023", "last week", "2:07 p.m." do). A hedge before the figure ("roughly", "at least") is read
+    past: dateparser reads no hedged phrase."""
     root = span.root
     counted = root.pos_ == "NOUN" and any(c.dep_ == "nummod" and c.i >= span.start for c in root.children)
-    return counted and moves_with_the_clock(span.text)
+    first = next((t.i for t in span if t.like_num), span.start)
+    return counted and moves_with_the_clock(span.doc[first : span.end].text)  # "roughly 21 hours": its figure on
 
 
 def is_partitive_total(span: Span) -> bool:
