@@ -103,8 +103,8 @@ def fit_listwise(
 def fit_sentence(examples: list[Example]) -> LinearModel:
     """Sentences are ordered as candidates are, listwise over each answerable question's sentences (the gold ones
     first): the reader answers from the first. Leave-one-article-out on the 40 dev articles of session 16, the gold
-    sentence comes first for 70% of the 434 answerable questions whose gold sentence is retrieved, against 64% for
-    a logistic fit on the sentences one by one."""
+    sentence comes first for 304 of the 434 answerable questions whose gold sentence is retrieved (70%), against 278
+    (64%) for a logistic fit on the sentences one by one (`python -m eval.cv` prints both)."""
     groups = []
     for ex in examples:
         marks = [int(ex.item.answerable and is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text))
