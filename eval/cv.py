@@ -35,8 +35,7 @@ def held_out_top1(examples: list[fit.Example], l2: float) -> tuple[int, int]:
 def held_out_sentences(examples: list[fit.Example], listwise: bool) -> tuple[int, int]:
     """(gold sentence first, answerable questions whose gold sentence is retrieved), each article's sentences scored by
     a sentence model fit without it: listwise as `eval.fit` fits it, or a logistic fit on single sentences."""
-    marked = {id(ex): [int(ex.item.answerable and fit.is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text))
-                       for e in ex.reading.evidence] for ex in examples}  # fmt: skip
+    marked = {id(ex): fit.sentence_marks(ex) for ex in examples}
     first = total = 0
     for article in sorted({fit.article_of(ex.item) for ex in examples}):
         train = [ex for ex in examples if fit.article_of(ex.item) != article]

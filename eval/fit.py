@@ -105,12 +105,13 @@ def fit_sentence(examples: list[Example]) -> LinearModel:
     first): the reader answers from the first. Leave-one-article-out on the 40 dev articles of session 16, the gold
     sentence comes first for 304 of the 434 answerable questions whose gold sentence is retrieved (70%), against 278
     (64%) for a logistic fit on the sentences one by one (`python -m eval.cv` prints both)."""
-    groups = []
-    for ex in examples:
-        marks = [int(ex.item.answerable and is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text))
-                 for e in ex.reading.evidence]  # fmt: skip
-        groups.append(([e.features for e in ex.reading.evidence], marks))
-    return fit_sentence_order(groups)
+    return fit_sentence_order([([e.features for e in ex.reading.evidence], sentence_marks(ex)) for ex in examples])
+
+
+def sentence_marks(ex: Example) -> list[int]:
+    """1 for each of the question's sentences that is gold evidence of an answerable question, else 0."""
+    return [int(ex.item.answerable and is_gold(ex.item, e.passage.chunk.doc_id, e.sentence.text))
+            for e in ex.reading.evidence]  # fmt: skip
 
 
 def fit_sentence_order(groups: list[tuple[list[dict[str, float]], list[int]]], l2: float = SENTENCE_L2) -> LinearModel:

@@ -64,15 +64,20 @@ class Candidate:
 
 def name_key(name: str) -> str:
     """What mentions of one person share: the last word, folded, without a possessive ('Ada Byron's' -> 'byron')."""
-    words = fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
+    words = _name_words(name)
     return words[-1] if words else ""
 
 
 def whole_name_key(name: str) -> str:
     """What mentions of one place or body share: every word, folded, without a leading article or a possessive.
     Two places are not one for sharing a last word ("North Velmar", "South Velmar")."""
-    words = fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
+    words = _name_words(name)
     return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words, folded, without a possessive ('Ada Byron's' -> ['ada', 'byron'])."""
+    return fold(name.removesuffix("\u2019s").removesuffix("'s")).split()
 
 
 def extract(question: Question, evidence: list[Evidence]) -> list[Candidate]:
